@@ -1,0 +1,133 @@
+package imagepipelines;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import imagepipelines.common.Settings;
+import imagepipelines.local.LocalStack;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Starts Camel Main with the routes of the configured workflows ({@code pipelines.workflows}, e.g.
+ * {@code ingest,faces,aerial}) so each workflow can be deployed and scaled on its own. In the {@code local} profile it
+ * first starts the embedded S3, SQS and Animl API stand-in and points the routes at them.
+ */
+public final class PipelinesApp implements AutoCloseable {
+
+    private final Main main;
+    private final LocalStack ownedStack;
+    private final LocalStack stack;
+
+    private PipelinesApp(Main main, LocalStack ownedStack, LocalStack stack) {
+        this.main = main;
+        this.ownedStack = ownedStack;
+        this.stack = stack;
+    }
+
+    /** Runs until the JVM is asked to stop (the {@code run} command). */
+    public static void run() throws Exception {
+        Settings settings = new Settings();
+        try (PipelinesApp app = create(settings, Map.of(), null)) {
+            app.main.run();
+        }
+    }
+
+    /**
+     * Starts without blocking (tests, the demo). With {@code stack} given, the routes use it; otherwise the
+     * {@code local} profile starts its own.
+     */
+    public static PipelinesApp start(Settings settings, Map<String, String> overrides, LocalStack stack) throws Exception {
+        PipelinesApp app = create(settings, overrides, stack);
+        app.main.start();
+        return app;
+    }
+
+    private static PipelinesApp create(Settings settings, Map<String, String> overrides, LocalStack given)
+            throws Exception {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("camel.main.profile", settings.profile());
+        String workflows = overrides.getOrDefault("pipelines.workflows", settings.get("pipelines.workflows", "ingest"));
+        List<String> patterns = new ArrayList<>(List.of("classpath:routes/common/*.yaml"));
+        for (String w : workflows.split(",")) {
+            if (!w.isBlank()) {
+                patterns.add("classpath:routes/" + w.trim() + "/*.yaml");
+            }
+        }
+        props.put("camel.main.routes-include-pattern", String.join(",", patterns));
+
+        LocalStack owned = null;
+        LocalStack stack = given;
+        if (stack == null && Boolean.parseBoolean(settings.get("pipelines.local.enabled", "false"))) {
+            Path dataDir = Path.of(overrides.getOrDefault("pipelines.local.data-dir",
+                    settings.get("pipelines.local.data-dir", ".local-data")));
+            owned = new LocalStack(dataDir,
+                    Integer.parseInt(settings.get("pipelines.local.s3-port", "0")),
+                    Integer.parseInt(settings.get("pipelines.local.sqs-port", "0")),
+                    Integer.parseInt(settings.get("pipelines.local.api-port", "0")),
+                    Map.of());
+            stack = owned;
+        }
+        if (stack != null) {
+            props.putAll(stack.properties());
+        }
+        props.putAll(overrides);
+
+        if (stack != null) {
+            provision(settings, props, stack);
+        }
+        Main main = new Main();
+        props.forEach(main::addOverrideProperty);
+        return new PipelinesApp(main, owned, stack);
+    }
+
+    /** Makes the buckets and queues named in the configuration ({@code pipelines.local.*}) on the local servers. */
+    private static void provision(Settings settings, Map<String, String> props, LocalStack stack) {
+        S3Client s3 = stack.s3();
+        SqsClient sqs = stack.sqs();
+        for (String b : split(settings.resolve("{{pipelines.local.buckets:}}", props))) {
+            if (s3.listBuckets().buckets().stream().noneMatch(x -> x.name().equals(b))) {
+                s3.createBucket(r -> r.bucket(b));
+            }
+        }
+        int visibility = Integer.parseInt(settings.resolve("{{ingest.queue.visibility-seconds:720}}", props));
+        for (String q : split(settings.resolve("{{pipelines.local.queues:}}", props))) {
+            LocalStack.createQueueWithDeadLetter(sqs, q, 5, visibility);
+        }
+    }
+
+    private static List<String> split(String csv) {
+        List<String> out = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    /** The embedded stack in use, or null against real AWS. */
+    public LocalStack stack() {
+        return stack;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            main.stop();
+        } finally {
+            if (ownedStack != null) {
+                ownedStack.close();
+            }
+        }
+    }
+}

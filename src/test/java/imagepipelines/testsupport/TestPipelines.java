@@ -1,0 +1,131 @@
+package imagepipelines.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import imagepipelines.PipelinesApp;
+import imagepipelines.common.Settings;
+import imagepipelines.local.FakeAnimlApi;
+import imagepipelines.local.LocalStack;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The application on the embedded, real-protocol S3 and SQS servers with the Animl API stand-in, for route tests:
+ * everything on loopback, on free ports, in a temporary folder.
+ */
+public final class TestPipelines implements AutoCloseable {
+
+    public static final String INGESTION = "animl-images-ingestion-test";
+    public static final String SERVING = "animl-images-serving-test";
+    public static final String PARKINGLOT = "animl-images-parkinglot-test";
+    public static final String DEADLETTER = "animl-images-dead-letter-test";
+
+    public final LocalStack stack;
+    public final PipelinesApp app;
+    public final int httpPort;
+
+    private TestPipelines(LocalStack stack, PipelinesApp app, int httpPort) {
+        this.stack = stack;
+        this.app = app;
+        this.httpPort = httpPort;
+    }
+
+    public static TestPipelines start(Path dir, Map<String, String> overrides) throws Exception {
+        LocalStack stack = LocalStack.start(dir.resolve("local"));
+        int httpPort = freePort();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("pipelines.stage", "test");
+        props.put("pipelines.scratch-dir", dir.resolve("scratch").toString());
+        props.put("camel.server.port", String.valueOf(httpPort));
+        props.put("camel.management.port", String.valueOf(httpPort));
+        props.put("ingest.intake.poll.enabled", "true");
+        props.put("ingest.intake.sqs.enabled", "false");
+        props.put("ingest.poll.delay-ms", "200");
+        props.put("ingest.retry.delay-ms", "50");
+        props.put("ingest.retry.max-delay-ms", "200");
+        props.put("ingest.maintenance.cache-ms", "0");
+        props.putAll(overrides);
+        PipelinesApp app = PipelinesApp.start(new Settings("local"), props, stack);
+        return new TestPipelines(stack, app, httpPort);
+    }
+
+    public S3Client s3() {
+        return stack.s3();
+    }
+
+    public FakeAnimlApi api() {
+        return stack.api();
+    }
+
+    public void put(String bucket, String key, byte[] bytes) {
+        s3().putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+    }
+
+    public byte[] get(String bucket, String key) {
+        return s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+    }
+
+    public HeadObjectResponse head(String bucket, String key) {
+        return s3().headObject(r -> r.bucket(bucket).key(key));
+    }
+
+    public List<String> keys(String bucket) {
+        return s3().listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream().map(S3Object::key).sorted().toList();
+    }
+
+    public static byte[] resource(String path) {
+        try (InputStream in = TestPipelines.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for a condition on the real outputs; fails with {@code what} if it does not come true in time. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for " + what);
+            }
+        }
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            app.close();
+        } finally {
+            stack.close();
+        }
+    }
+}
