@@ -82,6 +82,8 @@ public final class PipelinesApp implements AutoCloseable {
             provision(settings, props, stack);
         }
         Main main = new Main();
+        // the profile picks application-{profile}.properties, which Camel reads before any override
+        main.configure().withProfile(settings.profile());
         props.forEach(main::addOverrideProperty);
         return new PipelinesApp(main, owned, stack);
     }

@@ -1,0 +1,265 @@
+package imagepipelines.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import imagepipelines.PipelinesApp;
+import imagepipelines.common.Settings;
+import imagepipelines.ingest.ThumbnailMaker;
+import imagepipelines.local.LocalStack;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code benchmark-ingest [N]}: the full ingest of N distinct 8 MP JPEGs on the local stack, by our routes and by
+ * the original's way (one exiftool process per file, one vipsthumbnail process per size), in one run with the same
+ * number of workers; plus the CPU the thumbnail stage costs per image, ours against vipsthumbnail's.
+ */
+public final class IngestBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static int run(List<String> args) throws Exception {
+        int n = args.isEmpty() ? 200 : Integer.parseInt(args.get(0));
+        Path source = Path.of("samples/camera-trap/bushnell_trophy_hd_aggressor.jpg");
+        Path work = Files.createTempDirectory("ingest-bench");
+        int workers = 2;
+        System.out.printf("machine: %d cores, Java %s; %d images made from %s; %d workers each way%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), n, source, workers);
+
+        // a serial number so the API accepts the images and the whole path runs; distinct bytes per image
+        Path template = work.resolve("template.jpg");
+        exec(List.of("exiftool", "-q", "-SerialNumber=BENCH0001", "-o", template.toString(), source.toString()));
+        byte[] base = Files.readAllBytes(template);
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            images.add(withComment(base, "benchmark image " + i));
+        }
+
+        Settings settings = new Settings("local");
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("pipelines.local.data-dir", work.resolve("local").toString());
+        props.put("pipelines.scratch-dir", work.resolve("scratch").toString());
+        props.put("camel.server.port", String.valueOf(freePort()));
+        props.put("ingest.workers", String.valueOf(workers));
+        props.put("ingest.intake.poll.enabled", "false");
+        String ingestion = settings.resolve("{{ingest.bucket.ingestion}}", props);
+        String serving = settings.resolve("{{ingest.bucket.serving}}", props);
+        resetPeaks();
+        try (PipelinesApp app = PipelinesApp.start(settings, props, null)) {
+            LocalStack stack = app.stack();
+            S3Client s3 = stack.s3();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                s3.putObject(r -> r.bucket(ingestion).key("bench/img-" + k + ".jpg"), RequestBody.fromBytes(images.get(k)));
+            }
+            resetPeaks();
+            long t0 = System.nanoTime();
+            app.context().getRouteController().startRoute("ingest-intake-poll-bucket");
+            while (!s3.listObjectsV2(r -> r.bucket(ingestion)).contents().isEmpty()) {
+                Thread.sleep(50);
+            }
+            double ours = (System.nanoTime() - t0) / 1e9;
+            long peakHeap = peakHeap();
+            app.context().getRouteController().stopRoute("ingest-intake-poll-bucket");
+            int stored = s3.listObjectsV2(r -> r.bucket(serving).prefix("original/")).keyCount();
+            if (stored != n) {
+                throw new IllegalStateException("only " + stored + " of " + n + " images reached the serving bucket");
+            }
+
+            // the original's way on the same stack: fresh API state and serving bucket
+            stack.api().reset();
+            for (var o : s3.listObjectsV2Paginator(r -> r.bucket(serving)).contents()) {
+                s3.deleteObject(r -> r.bucket(serving).key(o.key()));
+            }
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                s3.putObject(r -> r.bucket(ingestion).key("bench/img-" + k + ".jpg"), RequestBody.fromBytes(images.get(k)));
+            }
+            long t1 = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String key = "bench/img-" + i + ".jpg";
+                done.add(pool.submit(() -> {
+                    originalWay(s3, stack, ingestion, serving, key, work);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            double baseline = (System.nanoTime() - t1) / 1e9;
+
+            // thumbnail stage CPU per image, ours in-process vs vipsthumbnail processes, on the same 20 images
+            int m = Math.min(20, n);
+            ThumbnailMaker maker = new ThumbnailMaker(940, 120, 85, 60_000_000);
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            maker.make(images.get(0)); // warm-up
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < m; i++) {
+                maker.make(images.get(i));
+            }
+            double oursCpuMs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6 / m;
+            Path dir = work.resolve("vips");
+            Files.createDirectories(dir);
+            StringBuilder script = new StringBuilder();
+            for (int i = 0; i < m; i++) {
+                Path f = dir.resolve("v" + i + ".jpg");
+                Files.write(f, images.get(i));
+                script.append("vipsthumbnail ").append(f).append(" -s 940x940 -o ").append(dir).append("/m").append(i)
+                        .append(".jpg && vipsthumbnail ").append(f).append(" -s 120x120 -o ").append(dir).append("/s")
+                        .append(i).append(".jpg\n");
+            }
+            script.append("times\n");
+            String timesOut = exec(List.of("bash", "-c", script.toString()));
+            double vipsCpuMs = childCpuSeconds(timesOut) * 1000 / m;
+
+            System.out.printf("%nfull ingest of %d images (download, metadata, thumbnails, createImage, 3 puts, delete)%n", n);
+            System.out.printf("  image-pipelines routes : %6.1f s  %6.1f images/s%n", ours, n / ours);
+            System.out.printf("  original's way         : %6.1f s  %6.1f images/s%n", baseline, n / baseline);
+            System.out.printf("  speed-up               : %6.2fx (goal >= 4x)%n", baseline / ours);
+            System.out.printf("thumbnail stage CPU per image (940 + 120 px)%n");
+            System.out.printf("  libjpeg-turbo scaled decode, in JVM : %6.1f ms%n", oursCpuMs);
+            System.out.printf("  vipsthumbnail x2 processes          : %6.1f ms (goal: ours <= this)%n", vipsCpuMs);
+            System.out.printf("peak heap during our ingest: %.0f MB (max heap %.0f MB)%n", peakHeap / 1e6,
+                    Runtime.getRuntime().maxMemory() / 1e6);
+        }
+        return 0;
+    }
+
+    /** One image the way the Lambda did it: files on disk and a process per tool. */
+    private static void originalWay(S3Client s3, LocalStack stack, String ingestion, String serving, String key, Path work)
+            throws Exception {
+        byte[] bytes = s3.getObjectAsBytes(r -> r.bucket(ingestion).key(key)).asByteArray();
+        Path dir = Files.createTempDirectory(work, "orig");
+        Path file = dir.resolve("image.jpg");
+        Files.write(file, bytes);
+        String exif = exec(List.of("exiftool", "-G", "-n", "-j", file.toString()));
+        Map<String, Object> tags = new LinkedHashMap<>();
+        List<Map<String, Object>> parsed = JSON.readValue(exif,
+                new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, Object>>>() { });
+        for (Map.Entry<String, Object> e : parsed.get(0).entrySet()) {
+            tags.putIfAbsent(e.getKey().substring(e.getKey().indexOf(':') + 1), e.getValue());
+        }
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+        Map<String, Object> md = new LinkedHashMap<>(tags);
+        md.put("Bucket", ingestion);
+        md.put("Key", key);
+        md.put("FileName", "image.jpg");
+        md.put("Hash", hash);
+        md.put("ImageBytes", bytes.length);
+        md.put("ProdBucket", serving);
+        md.put("FileTypeExtension", "jpg");
+        md.put("MIMEType", "image/jpeg");
+        md.put("SerialNumber", String.valueOf(tags.getOrDefault("SerialNumber", "unknown")));
+        md.put("Make", String.valueOf(tags.getOrDefault("Make", "unknown")));
+        md.put("DateTimeOriginal", "2015-08-03T04:30:58.000Z");
+        md.put("errors", List.of());
+        String body = JSON.writeValueAsString(Map.of("operationName", "CreateImageRecord",
+                "query", "mutation CreateImageRecord($input: CreateImageInput!) { createImage(input: $input) "
+                        + "{ imageAttempt { _id errors { _id error } } } }",
+                "variables", Map.of("input", Map.of("md", md))));
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.api().url()))
+                .header("Content-Type", "application/json").header("x-api-key", LocalStack.API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String id = JSON.readTree(r.body()).path("data").path("createImage").path("imageAttempt").path("_id").asText();
+        exec(List.of("vipsthumbnail", file.toString(), "-s", "940x940", "-o", dir.resolve("medium.jpg").toString()));
+        exec(List.of("vipsthumbnail", file.toString(), "-s", "120x120", "-o", dir.resolve("small.jpg").toString()));
+        s3.putObject(x -> x.bucket(serving).key("original/" + id + "-original.jpg"), RequestBody.fromBytes(bytes));
+        s3.putObject(x -> x.bucket(serving).key("medium/" + id + "-medium.jpg"), RequestBody.fromFile(dir.resolve("medium.jpg")));
+        s3.putObject(x -> x.bucket(serving).key("small/" + id + "-small.jpg"), RequestBody.fromFile(dir.resolve("small.jpg")));
+        s3.deleteObject(x -> x.bucket(ingestion).key(key));
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    /** Inserts a JPEG comment (COM) segment right after SOI: same pixels, different bytes and hash. */
+    static byte[] withComment(byte[] jpeg, String comment) {
+        byte[] text = comment.getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + text.length + 4);
+        out.write(jpeg, 0, 2);
+        out.write(0xFF);
+        out.write(0xFE);
+        int len = text.length + 2;
+        out.write(len >> 8);
+        out.write(len & 0xFF);
+        out.write(text, 0, text.length);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    /** Sums the children's user and system times from bash's {@code times} output (second line). */
+    static double childCpuSeconds(String timesOutput) {
+        String[] lines = timesOutput.trim().split("\n");
+        String children = lines[lines.length - 1].trim();
+        double total = 0;
+        for (String part : children.split("\\s+")) {
+            var m = java.util.regex.Pattern.compile("(\\d+)m([\\d.]+)s").matcher(part);
+            if (m.matches()) {
+                total += Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
+            }
+        }
+        return total;
+    }
+
+    private static String exec(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(cmd.get(0) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+}

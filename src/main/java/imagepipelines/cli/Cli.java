@@ -1,0 +1,50 @@
+package imagepipelines.cli;
+
+import java.util.Arrays;
+import java.util.List;
+
+import imagepipelines.PipelinesApp;
+
+/** The command line of bin/image-pipelines. */
+public final class Cli {
+
+    private static final String USAGE = """
+            usage: image-pipelines COMMAND [ARGS]
+              run                    start the routes of the configured workflows (default; profile from
+                                     CAMEL_MAIN_PROFILE: local (embedded S3/SQS/API), dev, prod)
+              demo [DIR]             local demo: ingest the sample camera-trap images (default samples/camera-trap)
+                                     on the embedded stack and print what happened to each
+              metadata FILE...       print, as JSON, the md object the ingest would send for each local file
+              maintenance on|off|status|replay [--url http://localhost:8080]
+                                     switch maintenance mode of a running instance, or replay parked images
+              benchmark-ingest [N]   ingest N (default 200) distinct 8 MP JPEGs on the local stack and compare
+                                     with the original's way (exiftool + vipsthumbnail processes per image)
+            """;
+
+    private Cli() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String cmd = args.length == 0 ? "run" : args[0];
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        int code = switch (cmd) {
+            case "run" -> {
+                PipelinesApp.run();
+                yield 0;
+            }
+            case "demo" -> DemoCommand.run(rest);
+            case "metadata" -> MetadataCommand.run(rest);
+            case "maintenance" -> MaintenanceCommand.run(rest);
+            case "benchmark-ingest" -> imagepipelines.bench.IngestBenchmark.run(rest);
+            case "help", "-h", "--help" -> {
+                System.out.print(USAGE);
+                yield 0;
+            }
+            default -> {
+                System.err.print("unknown command: " + cmd + "\n" + USAGE);
+                yield 2;
+            }
+        };
+        System.exit(code);
+    }
+}
