@@ -28,7 +28,9 @@ public final class MakeThumbnails implements Processor {
             exchange.setProperty("thumbnails", t);
         } catch (UndecodableImageException e) {
             ImageRecordBuilder.addDecodeResult(md, null, null, e.getMessage());
-            throw new IngestFailure(IngestFailure.CORRUPTED_IMAGE_FILE, "image could not be decoded: " + e.getMessage(), e);
+            // no cause attached: Camel matches error handlers on the deepest cause, and an I/O cause inside a
+            // decoder must not make a corrupt file look like a transient failure
+            throw new IngestFailure(IngestFailure.CORRUPTED_IMAGE_FILE, "image could not be decoded: " + e.getMessage());
         }
     }
 }

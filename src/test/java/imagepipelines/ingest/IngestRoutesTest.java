@@ -45,7 +45,7 @@ class IngestRoutesTest {
     @BeforeEach
     void clean() {
         p.api().reset();
-        for (String b : List.of(SERVING, DEADLETTER)) {
+        for (String b : List.of(INGESTION, SERVING, DEADLETTER)) {
             p.keys(b).forEach(k -> p.s3().deleteObject(r -> r.bucket(b).key(k)));
         }
     }
@@ -80,5 +80,138 @@ class IngestRoutesTest {
         assertEquals(529, medium.getHeight());
         assertEquals(120, small.getWidth());
         assertEquals(68, small.getHeight());
+    }
+
+    static String id(byte[] bytes) {
+        return "default_project:" + ImageRecordBuilder.md5(bytes);
+    }
+
+    static Map<String, String> deadLetterMetadata(String key) {
+        return p.head(DEADLETTER, key).metadata();
+    }
+
+    @Test
+    void badInputsEndInTheDeadLetterBucketWithAReasonAndTheNextImageStillFlows() throws Exception {
+        byte[] good = resource("/camera-trap/reconyx_hc500_night_ir_small.jpg");
+        byte[] reconyx = resource("/camera-trap/reconyx_hc550_small.jpg");
+        p.put(INGESTION, "bad/empty.jpg", new byte[0]);
+        p.put(INGESTION, "bad/truncated.jpg", TestImages.truncated(reconyx, 0.5));
+        p.put(INGESTION, "bad/notes.jpg", "this is not an image\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.put(INGESTION, "bad/huge-header.jpg", TestImages.claimingSize(resource("/camera-trap/bushnell_small.jpg"), 30000, 30000));
+        p.put(INGESTION, "bad/no-exif.jpg", TestImages.withoutExif(reconyx));
+        p.put(INGESTION, "bad/alpha.png", TestImages.pngWithAlpha());
+        p.put(INGESTION, "bad/readme.txt", "not ingested".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.put(INGESTION, "good/ok.jpg", good);
+
+        await("only the unsupported file left", Duration.ofSeconds(60),
+                () -> p.keys(INGESTION).equals(List.of("bad/readme.txt")));
+        List<String> dead = p.keys(DEADLETTER);
+        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/empty.jpg"), dead.toString());
+        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/truncated.jpg"), dead.toString());
+        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/notes.jpg"), dead.toString());
+        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/huge-header.jpg"), dead.toString());
+        assertTrue(dead.contains("UNKNOWN_SERIAL_NUMBER/" + id(TestImages.withoutExif(reconyx)) + "/no-exif.jpg"), dead.toString());
+        assertTrue(dead.contains("UNKNOWN_SERIAL_NUMBER/" + id(TestImages.pngWithAlpha()) + "/alpha.png"), dead.toString());
+        assertEquals(6, dead.size(), dead.toString());
+
+        assertTrue(deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/empty.jpg").get("error-reason").contains("empty"));
+        assertTrue(deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/truncated.jpg").get("error-reason").contains("truncated"));
+        assertTrue(deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/huge-header.jpg").get("error-reason").contains("30000x30000"));
+        assertEquals("bad%2Fnotes.jpg", deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/notes.jpg").get("source-key"));
+        // the copy is the upload, byte for byte
+        assertTrue(java.util.Arrays.equals(TestImages.truncated(reconyx, 0.5),
+                p.get(DEADLETTER, "CORRUPTED_IMAGE_FILE/UNKNOWN_ID/truncated.jpg")));
+        // the PNG was decoded fine (size known, no decode error): the API refused it for its missing serial
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pngMd = (Map<String, Object>) p.api().calls("CreateImageRecord").stream()
+                .map(c -> (Map<String, Object>) c.input().get("md")).filter(m -> "bad/alpha.png".equals(m.get("Key")))
+                .findFirst().orElseThrow();
+        assertEquals("image/png", pngMd.get("MIMEType"));
+        assertEquals(1600, ((Number) pngMd.get("ImageWidth")).intValue());
+        assertTrue(((List<?>) pngMd.get("errors")).isEmpty());
+
+        assertEquals(3, p.keys(SERVING).size(), "the good image went through beside the bad ones");
+        assertTrue(p.keys(SERVING).contains("original/" + id(good) + "-original.jpg"));
+        // corrupt files never reached the API
+        assertEquals(3, p.api().calls("CreateImageRecord").size());
+    }
+
+    @Test
+    void keysWithSpacesAndUnicodeAreIngested() throws Exception {
+        byte[] jpg = resource("/camera-trap/reconyx_hf2_serialA_1.jpg");
+        String key = "Site Ünïcødé/камера 1/Foto Ñandú 01.JPEG";
+        p.put(INGESTION, key, jpg);
+        await("processed", Duration.ofSeconds(30), () -> p.keys(SERVING).size() == 3 && p.keys(INGESTION).isEmpty());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> md = (Map<String, Object>) p.api().calls("CreateImageRecord").get(0).input().get("md");
+        assertEquals(key, md.get("Key"));
+        assertEquals("Foto Ñandú 01.jpeg", md.get("FileName"));
+        assertEquals("HLPXEL09019291", md.get("SerialNumber"));
+    }
+
+    @Test
+    void theSameUploadTwiceGivesTheSameIdAndNoDuplicateOutputs() throws Exception {
+        byte[] jpg = resource("/camera-trap/reconyx_hf2_pro_covert.jpg");
+        p.put(INGESTION, "twice/a.jpg", jpg);
+        await("first processed", Duration.ofSeconds(30), () -> p.keys(INGESTION).isEmpty() && p.keys(SERVING).size() == 3);
+        List<String> serving = p.keys(SERVING);
+        p.put(INGESTION, "twice/a.jpg", jpg);
+        await("second processed", Duration.ofSeconds(30), () -> p.keys(INGESTION).isEmpty() && !p.keys(DEADLETTER).isEmpty());
+        assertEquals(serving, p.keys(SERVING));
+        assertEquals(List.of("DUPLICATE_IMAGE/" + id(jpg) + "/a.jpg"), p.keys(DEADLETTER));
+        var calls = p.api().calls("CreateImageRecord");
+        assertEquals(2, calls.size());
+        assertTrue(calls.get(1).response().contains(id(jpg)));
+        assertTrue(calls.get(1).response().contains("E11000"));
+    }
+
+    @Test
+    void aRefusedBatchImageIsRecordedWithCreateImageErrorUsingOnlyTheContractFields() throws Exception {
+        byte[] jpg = resource("/camera-trap/bushnell_small.jpg"); // no serial number: the API refuses it
+        String batch = "batch-6f1c1a9e-3b2d-4c5e-8f7a-9b0c1d2e3f40";
+        p.put(INGESTION, batch + "/site 1/IMG_0001.JPG", jpg);
+        await("dead-lettered", Duration.ofSeconds(30), () -> p.keys(INGESTION).isEmpty());
+        assertEquals(List.of("UNKNOWN_SERIAL_NUMBER/" + id(jpg) + "/IMG_0001.jpg"), p.keys(DEADLETTER));
+        var calls = p.api().calls("CreateImageError");
+        assertEquals(1, calls.size());
+        assertEquals(200, calls.get(0).status(), calls.get(0).response());
+        assertEquals(Map.of("error", "the API refused the image: Unknown Serial Number", "image", id(jpg), "batch", batch),
+                calls.get(0).input());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> md = (Map<String, Object>) p.api().calls("CreateImageRecord").get(0).input().get("md");
+        assertEquals(batch, md.get("batchId"));
+        assertEquals("site 1/IMG_0001.JPG", md.get("Path"));
+    }
+
+    @Test
+    void aWirelessImageGetsNoCreateImageError() throws Exception {
+        p.put(INGESTION, "wireless/bushnell.jpg", resource("/camera-trap/bushnell_small.jpg"));
+        await("dead-lettered", Duration.ofSeconds(30), () -> p.keys(INGESTION).isEmpty());
+        assertEquals(1, p.keys(DEADLETTER).size());
+        assertTrue(p.api().calls("CreateImageError").isEmpty());
+    }
+
+    @Test
+    void aTransientApiFailureIsRetriedAndLosesNothing() throws Exception {
+        byte[] jpg = resource("/camera-trap/reconyx_hc500_no_exif_make.jpg");
+        p.api().failNext(2, 503);
+        p.put(INGESTION, "flaky/a.jpg", jpg);
+        await("processed after retries", Duration.ofSeconds(30), () -> p.keys(SERVING).size() == 3);
+        var calls = p.api().calls("CreateImageRecord");
+        assertEquals(List.of(503, 503, 200), calls.stream().map(FakeAnimlApi.Call::status).toList());
+        assertTrue(p.keys(DEADLETTER).isEmpty());
+    }
+
+    @Test
+    void anApiThatStaysDownLeavesTheUploadInPlaceUntilItIsBack() throws Exception {
+        byte[] jpg = resource("/camera-trap/reconyx_hc550_small.jpg");
+        p.api().failNext(1_000, 500);
+        p.put(INGESTION, "down/a.jpg", jpg);
+        await("several failed tries", Duration.ofSeconds(30), () -> p.api().calls("CreateImageRecord").size() >= 8);
+        assertEquals(List.of("down/a.jpg"), p.keys(INGESTION), "kept for a later try");
+        assertTrue(p.keys(DEADLETTER).isEmpty(), "an outage is not the image's fault");
+        p.api().failNext(0, 500);
+        await("processed once the API is back", Duration.ofSeconds(30),
+                () -> p.keys(SERVING).size() == 3 && p.keys(INGESTION).isEmpty());
     }
 }
