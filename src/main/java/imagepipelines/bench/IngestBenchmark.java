@@ -203,7 +203,7 @@ public final class IngestBenchmark {
     }
 
     /** Inserts a JPEG comment (COM) segment right after SOI: same pixels, different bytes and hash. */
-    static byte[] withComment(byte[] jpeg, String comment) {
+    public static byte[] withComment(byte[] jpeg, String comment) {
         byte[] text = comment.getBytes(StandardCharsets.US_ASCII);
         ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + text.length + 4);
         out.write(jpeg, 0, 2);
