@@ -91,7 +91,8 @@ public class GdalCommandRunner {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
-                throw new GdalCommandException(command, "did not finish within " + timeout.toSeconds()
+                throw new GdalCommandException(command, "did not finish within "
+                        + String.format(java.util.Locale.ROOT, "%.1f", timeout.toMillis() / 1000.0)
                         + " s and was killed; last output: " + describeFailure(read(err), read(out)));
             }
             return new Result(List.copyOf(command), p.exitValue(), read(out), read(err),
