@@ -82,6 +82,16 @@ class CogConverterTest {
     }
 
     @Test
+    void nodata256OnAByteBandIsNotCopied() {
+        Path in = TestRasters.nodata256(dir);
+        CogConverter.Result r = converter.convert(BandMode.BW, in, dir.resolve("nd-cog.tif"));
+        assertEquals(256.0, r.source().band(1).noData());
+        assertTrue(r.command().containsAll(List.of("-a_nodata", "none")), r.command().toString());
+        assertNull(r.cog().band(1).noData());
+        assertTrue(r.validation().valid());
+    }
+
+    @Test
     void fourBandWithAlphaKeepsAlphaAsMask() {
         Path in = TestRasters.rgbaUtm18(dir);
         CogConverter.Result r = converter.convert(BandMode.NC, in, dir.resolve("rgba-cog.tif"));

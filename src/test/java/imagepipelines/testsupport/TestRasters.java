@@ -79,6 +79,18 @@ public final class TestRasters {
         return out;
     }
 
+    /** The hillshade with nodata 256 written into its GDAL_NODATA tag (what the original did to bw COGs). */
+    public static Path nodata256(Path dir) {
+        Path out = dir.resolve("nodata-256.tif");
+        try {
+            Files.copy(sample(dir, SHADE_3857), out, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        run("/usr/bin/python3", "-m", "osgeo_utils.gdal_edit", "-a_nodata", "256", out.toString());
+        return out;
+    }
+
     /** A file named .tif that holds text. */
     public static Path notATiff(Path dir) {
         Path out = dir.resolve("not-a-tiff.tif");
