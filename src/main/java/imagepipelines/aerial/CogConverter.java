@@ -1,5 +1,7 @@
 package imagepipelines.aerial;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,17 +35,29 @@ public class CogConverter {
      * Converts {@code input} to a COG at {@code output}.
      *
      * @throws RasterRejectedException the input cannot be used (a person must fix it)
-     * @throws GdalCommandException    GDAL failed on it, or the output is not a valid COG
+     * @throws GdalCommandException    GDAL failed on it, or the output is not a valid COG (the output file is
+     *                                 deleted in both cases)
      */
     public Result convert(BandMode mode, Path input, Path output) {
         RasterInfo source = inspector.inspect(input);
         List<String> command = CogCommand.onePass(source, mode, input, output);
-        GdalCommandRunner.Result run = runner.run(command);
-        CogValidator.Result validation = validator.validate(output);
-        if (!validation.valid()) {
-            throw new GdalCommandException(command, "wrote a file that is not a valid COG: " + validation.summary());
+        try {
+            GdalCommandRunner.Result run = runner.run(command);
+            CogValidator.Result validation = validator.validate(output);
+            if (!validation.valid()) {
+                throw new GdalCommandException(command, "wrote a file that is not a valid COG: "
+                        + validation.summary());
+            }
+            RasterInfo cog = inspector.inspect(output);
+            return new Result(source, cog, command, validation, run.elapsed());
+        } catch (RuntimeException e) {
+            // never leave a partial or invalid COG behind for a later step to upload
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        RasterInfo cog = inspector.inspect(output);
-        return new Result(source, cog, command, validation, run.elapsed());
     }
 }

@@ -48,7 +48,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final Path data;
     private final Path bin;
     private final boolean asRoot;
-    private final int port;
+    private volatile int port;
     private final String database;
     private final Thread shutdownHook;
     private volatile boolean stopped;
@@ -95,10 +95,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private void initAndStart() {
         pgCommand(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "-A", "trust",
                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"));
-        // -F: no fsync (test data); unix socket in our own directory, not /var/run/postgresql
-        String options = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -F -c max_connections=40";
-        pgCommand(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("server.log")
-                .toString(), "-o", options, "-w", "-t", "60", "start"));
+        for (int attempt = 1; ; attempt++) {
+            // -F: no fsync (test data); unix socket in our own directory, not /var/run/postgresql
+            String options = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -F -c max_connections=40";
+            try {
+                pgCommand(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                        dir.resolve("server.log").toString(), "-o", options, "-w", "-t", "60", "start"));
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                port = freePort(); // another process took the port between probing and binding
+            }
+        }
     }
 
     private void createDatabase(String... extensions) {
