@@ -1,0 +1,248 @@
+package imagepipelines.aerial;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the argument lists of the GDAL programs that turn a georeferenced upload into a Cloud Optimized
+ * GeoTIFF. Pure: it only looks at a {@link RasterInfo}; running is {@link GdalCommandRunner}'s job (or
+ * camel-exec's, with the same lists).
+ *
+ * <h2>One pass ({@link #onePass})</h2>
+ * Reprojection, band selection, compression, overviews and the COG layout in one GDAL program:
+ * <ul>
+ *   <li>source not in EPSG:3857 → {@code gdalwarp -t_srs EPSG:3857 -r bilinear -of COG}; in EPSG:3857 →
+ *       {@code gdal_translate -of COG} (no resampling of the pixels).</li>
+ *   <li>{@code bw}: band 1 only; DEFLATE with predictor 2 (also on the overviews). Byte, UInt16 and Int16 are
+ *       kept as they are (lossless; 16-bit scans stay 16-bit). Float/complex bands are rejected.</li>
+ *   <li>{@code nc}: bands 1, 2, 3; JPEG quality 85 (also the overviews), which the COG driver writes as YCbCr.
+ *       They must be Byte: JPEG holds 8 bits and the right way to squeeze a 16-bit scan into 8 depends on the
+ *       scan, so a 16-bit nc source is rejected with a message saying so. A 4th band is dropped unless it is
+ *       an alpha band, which is kept and becomes the COG's internal mask.</li>
+ *   <li>Transparency: JPEG cannot keep a nodata value exactly (pixels near 0 blur into 1, 2, …), so for nc
+ *       the nodata value / alpha of the source becomes an internal mask ({@code gdalwarp -dstalpha}, turned
+ *       into a mask by the COG driver); an nc source in EPSG:3857 that has nodata or alpha therefore goes
+ *       through {@code gdalwarp} without {@code -t_srs}, which keeps its grid. For bw a valid nodata value is
+ *       kept (DEFLATE is lossless); a bw source reprojected without nodata gets nodata 0 for the area outside
+ *       the image, so pure-black pixels also show as transparent. A nodata value the band type cannot hold
+ *       (the original's 256 on Byte bands) is dropped, never copied.</li>
+ *   <li>Overviews: factors 2, 4, … 64 with AVERAGE resampling, as many as keep the smallest overview at least
+ *       {@value #MIN_OVERVIEW_SIZE} px on its longer side ({@link #overviewLevels}).</li>
+ *   <li>Tiles {@value #BLOCK_SIZE}x{@value #BLOCK_SIZE}; {@code NUM_THREADS=ALL_CPUS}; BigTIFF if needed.</li>
+ * </ul>
+ */
+public final class CogCommand {
+
+    public static final int BLOCK_SIZE = 512;
+    public static final int JPEG_QUALITY = 85;
+    public static final int MAX_OVERVIEW_FACTOR = 64;
+    public static final int MIN_OVERVIEW_SIZE = 128;
+    public static final String TARGET_SRS = "EPSG:3857";
+
+    private CogCommand() {
+    }
+
+    /** The one GDAL command that writes {@code output} as a COG from {@code input} (described by {@code src}). */
+    public static List<String> onePass(RasterInfo src, BandMode mode, Path input, Path output) {
+        Plan plan = plan(src, mode);
+        List<String> cmd = new ArrayList<>();
+        if (plan.warp) {
+            cmd.add("gdalwarp");
+            cmd.add("-overwrite");
+            if (!src.is3857()) {
+                cmd.addAll(List.of("-t_srs", TARGET_SRS, "-r", "bilinear"));
+            }
+            cmd.addAll(List.of("-multi", "-wo", "NUM_THREADS=ALL_CPUS"));
+            if (plan.bandNoDataInvalid) {
+                cmd.addAll(List.of("-srcnodata", "None"));
+            }
+            if (mode == BandMode.NC) {
+                cmd.addAll(List.of("-dstalpha", "-dstnodata", "None"));
+            } else if (!plan.bandNoDataValid) {
+                cmd.addAll(List.of("-dstnodata", "0"));
+            }
+            cmd.addAll(List.of("-of", "COG"));
+            cmd.addAll(creationOptions(mode, plan.overviews));
+            cmd.add(plan.selectsBands ? vrtBands(input, plan.bands) : input.toString());
+        } else {
+            cmd.add("gdal_translate");
+            cmd.addAll(List.of("-of", "COG"));
+            for (int b : plan.bands) {
+                cmd.addAll(List.of("-b", Integer.toString(b)));
+            }
+            if (plan.bandNoDataInvalid) {
+                cmd.addAll(List.of("-a_nodata", "none"));
+            }
+            cmd.addAll(creationOptions(mode, plan.overviews));
+            cmd.add(input.toString());
+        }
+        cmd.add(output.toString());
+        return List.copyOf(cmd);
+    }
+
+    /**
+     * The original's chain, for comparison only (the benchmark): optional reprojection to a temporary GeoTIFF,
+     * a compressed tiled GeoTIFF, external overviews with {@code gdaladdo -ro}, then a COG copy that takes those
+     * overviews over. Three or four full passes over the pixels.
+     */
+    public static List<List<String>> threePassChain(RasterInfo src, BandMode mode, Path input, Path workDir,
+                                                    Path output) {
+        Plan plan = plan(src, mode);
+        List<List<String>> cmds = new ArrayList<>();
+        String current = input.toString();
+        if (!src.is3857()) {
+            Path warped = workDir.resolve("warped.tif");
+            cmds.add(List.of("gdalwarp", "-overwrite", "-t_srs", TARGET_SRS, "-r", "bilinear", current,
+                    warped.toString()));
+            current = warped.toString();
+        }
+        Path compressed = workDir.resolve("compressed.tif");
+        List<String> translate = new ArrayList<>(List.of("gdal_translate", "-of", "GTiff"));
+        for (int b : plan.bands) {
+            translate.addAll(List.of("-b", Integer.toString(b)));
+        }
+        translate.addAll(List.of("-co", "TILED=YES", "-co", "BLOCKXSIZE=" + BLOCK_SIZE, "-co",
+                "BLOCKYSIZE=" + BLOCK_SIZE, "-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=2", "-co",
+                "BIGTIFF=IF_SAFER", current, compressed.toString()));
+        cmds.add(List.copyOf(translate));
+        List<String> addo = new ArrayList<>(List.of("gdaladdo", "-ro", "-r", "average", compressed.toString()));
+        for (int f = 2; f <= MAX_OVERVIEW_FACTOR; f *= 2) {
+            addo.add(Integer.toString(f));
+        }
+        cmds.add(List.copyOf(addo));
+        List<String> cog = new ArrayList<>(List.of("gdal_translate", "-of", "COG"));
+        cog.addAll(compressionOptions(mode));
+        cog.addAll(List.of("-co", "BLOCKSIZE=" + BLOCK_SIZE, compressed.toString(), output.toString()));
+        cmds.add(List.copyOf(cog));
+        return List.copyOf(cmds);
+    }
+
+    /**
+     * Overview factors for a raster of that size: 2, 4, … up to {@value #MAX_OVERVIEW_FACTOR}, stopping before an
+     * overview would be smaller than {@value #MIN_OVERVIEW_SIZE} px on its longer side. Empty for small rasters.
+     */
+    public static List<Integer> overviewLevels(int width, int height) {
+        int longer = Math.max(width, height);
+        List<Integer> levels = new ArrayList<>();
+        for (int f = 2; f <= MAX_OVERVIEW_FACTOR; f *= 2) {
+            if ((longer + f - 1) / f < MIN_OVERVIEW_SIZE) {
+                break;
+            }
+            levels.add(f);
+        }
+        return List.copyOf(levels);
+    }
+
+    private static List<String> creationOptions(BandMode mode, int overviewCount) {
+        List<String> co = new ArrayList<>(compressionOptions(mode));
+        co.addAll(List.of(
+                "-co", "BLOCKSIZE=" + BLOCK_SIZE,
+                "-co", "OVERVIEWS=IGNORE_EXISTING",
+                "-co", "OVERVIEW_COUNT=" + overviewCount,
+                "-co", "OVERVIEW_RESAMPLING=AVERAGE",
+                "-co", "NUM_THREADS=ALL_CPUS",
+                "-co", "BIGTIFF=IF_SAFER"));
+        return co;
+    }
+
+    private static List<String> compressionOptions(BandMode mode) {
+        return switch (mode) {
+            case NC -> List.of("-co", "COMPRESS=JPEG", "-co", "QUALITY=" + JPEG_QUALITY,
+                    "-co", "OVERVIEW_COMPRESS=JPEG", "-co", "OVERVIEW_QUALITY=" + JPEG_QUALITY);
+            case BW -> List.of("-co", "COMPRESS=DEFLATE", "-co", "PREDICTOR=2",
+                    "-co", "OVERVIEW_COMPRESS=DEFLATE", "-co", "OVERVIEW_PREDICTOR=2");
+        };
+    }
+
+    /** GDAL's {@code vrt://} connection string (GDAL ≥ 3.1): band subset without a temporary file. */
+    private static String vrtBands(Path input, List<Integer> bands) {
+        StringBuilder sb = new StringBuilder("vrt://").append(input).append("?bands=");
+        for (int i = 0; i < bands.size(); i++) {
+            sb.append(i > 0 ? "," : "").append(bands.get(i));
+        }
+        return sb.toString();
+    }
+
+    private record Plan(boolean warp, List<Integer> bands, boolean selectsBands, boolean bandNoDataValid,
+                        boolean bandNoDataInvalid, int overviews) {
+    }
+
+    private static Plan plan(RasterInfo src, BandMode mode) {
+        List<Integer> bands = new ArrayList<>();
+        boolean needsMask = false;
+        boolean noDataValid = false;
+        boolean noDataInvalid = false;
+        switch (mode) {
+            case BW -> {
+                RasterInfo.BandInfo b = src.band(1);
+                String type = b.dataType();
+                if (!List.of("Byte", "UInt16", "Int16").contains(type)) {
+                    throw new RasterRejectedException(src.file(), "bw band 1 is " + type
+                            + "; grayscale scans must be Byte, UInt16 or Int16");
+                }
+                bands.add(1);
+                if (b.noData() != null) {
+                    if (fits(b.noData(), type)) {
+                        noDataValid = true;
+                    } else {
+                        noDataInvalid = true;
+                    }
+                }
+            }
+            case NC -> {
+                if (src.bandCount() < 3) {
+                    throw new RasterRejectedException(src.file(), "nc (natural colour) needs 3 bands (red, green, "
+                            + "blue) but the file has " + src.bandCount() + "; is it a bw scan?");
+                }
+                for (int i = 1; i <= 3; i++) {
+                    RasterInfo.BandInfo b = src.band(i);
+                    if (!b.isByte()) {
+                        throw new RasterRejectedException(src.file(), "nc band " + i + " is " + b.dataType()
+                                + "; natural colour COGs are JPEG, which needs 8-bit (Byte) bands: convert the scan "
+                                + "to 8 bits first (e.g. gdal_translate -ot Byte -scale <min> <max> 0 255)");
+                    }
+                    bands.add(i);
+                    if (b.noData() != null) {
+                        if (fits(b.noData(), "Byte")) {
+                            needsMask = true;
+                        } else {
+                            noDataInvalid = true;
+                        }
+                    }
+                }
+                if (src.bandCount() >= 4 && src.band(4).isAlpha()) {
+                    bands.add(4);
+                    needsMask = true;
+                }
+            }
+        }
+        boolean warp = !src.is3857() || needsMask;
+        boolean selects = !bands.equals(allBands(src.bandCount()));
+        int w = src.is3857() ? src.width() : src.warpedWidth();
+        int h = src.is3857() ? src.height() : src.warpedHeight();
+        return new Plan(warp, List.copyOf(bands), selects, noDataValid, noDataInvalid, overviewLevels(w, h).size());
+    }
+
+    private static List<Integer> allBands(int n) {
+        List<Integer> all = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            all.add(i);
+        }
+        return all;
+    }
+
+    /** Whether a nodata value can be stored in a band of that type. */
+    static boolean fits(double v, String type) {
+        if (Double.isNaN(v) || v != Math.rint(v)) {
+            return false;
+        }
+        return switch (type.toLowerCase(Locale.ROOT)) {
+            case "byte" -> v >= 0 && v <= 255;
+            case "uint16" -> v >= 0 && v <= 65535;
+            case "int16" -> v >= -32768 && v <= 32767;
+            default -> true;
+        };
+    }
+}

@@ -1,0 +1,156 @@
+package imagepipelines.aerial;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a GDAL (or any) program from an argument list, with a time limit, and turns a failure into a message a
+ * person can act on: the program, its exit code, and the {@code ERROR} lines it printed (or the tail of its
+ * output). Output goes to temporary files, so a chatty program can never block on a full pipe.
+ *
+ * <p>The Camel routes may run the same argument lists through camel-exec instead.
+ */
+public class GdalCommandRunner {
+
+    /** Default limit for one COG command; a 1 GB mosaic takes a few minutes on 2 cores. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+    private static final int MAX_DETAIL_LINES = 12;
+
+    private final Duration timeout;
+    private final Map<String, String> environment;
+
+    public GdalCommandRunner() {
+        this(DEFAULT_TIMEOUT, Map.of());
+    }
+
+    /**
+     * @param timeout     how long one command may run before it is killed
+     * @param environment extra environment variables (e.g. {@code GDAL_CACHEMAX})
+     */
+    public GdalCommandRunner(Duration timeout, Map<String, String> environment) {
+        this.timeout = timeout;
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** What a finished process left behind. */
+    public record Result(List<String> command, int exitCode, String stdout, String stderr, Duration elapsed) {
+
+        public boolean succeeded() {
+            return exitCode == 0;
+        }
+    }
+
+    /** Runs the command; throws {@link GdalCommandException} when it cannot start, times out or exits non-zero. */
+    public Result run(List<String> command) {
+        Result r = runAllowingFailure(command);
+        if (!r.succeeded()) {
+            throw new GdalCommandException(command, "exited with code " + r.exitCode() + ": "
+                    + describeFailure(r.stderr(), r.stdout()));
+        }
+        return r;
+    }
+
+    /** Runs the command and returns its result whatever the exit code; throws only when it cannot start or hangs. */
+    public Result runAllowingFailure(List<String> command) {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("empty command");
+        }
+        Path out = null;
+        Path err = null;
+        long start = System.nanoTime();
+        try {
+            out = Files.createTempFile("gdal-cmd-", ".out");
+            err = Files.createTempFile("gdal-cmd-", ".err");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().putAll(environment);
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                throw new GdalCommandException(command, "could not be started (" + e.getMessage() + "); is it "
+                        + "installed? GDAL programs come with Debian's gdal-bin (bin/setup-gdal-jni)", e);
+            }
+            boolean finished;
+            try {
+                finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new GdalCommandException(command, "was interrupted", e);
+            }
+            if (!finished) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                throw new GdalCommandException(command, "did not finish within "
+                        + String.format(java.util.Locale.ROOT, "%.1f", timeout.toMillis() / 1000.0)
+                        + " s and was killed; last output: " + describeFailure(read(err), read(out)));
+            }
+            return new Result(List.copyOf(command), p.exitValue(), read(out), read(err),
+                    Duration.ofNanos(System.nanoTime() - start));
+        } catch (IOException e) {
+            throw new GdalCommandException(command, "output could not be captured: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GdalCommandException(command, "was interrupted", e);
+        } finally {
+            delete(out);
+            delete(err);
+        }
+    }
+
+    /** The ERROR lines GDAL printed, else the last lines of stderr, else of stdout. */
+    static String describeFailure(String stderr, String stdout) {
+        List<String> errors = new ArrayList<>();
+        for (String line : stderr.split("\\R")) {
+            if (line.startsWith("ERROR") || line.startsWith("FAILURE")) {
+                errors.add(line.strip());
+            }
+        }
+        if (errors.isEmpty()) {
+            errors = tail(stderr.isBlank() ? stdout : stderr);
+        }
+        if (errors.isEmpty()) {
+            return "no output";
+        }
+        if (errors.size() > MAX_DETAIL_LINES) {
+            int more = errors.size() - MAX_DETAIL_LINES;
+            errors = new ArrayList<>(errors.subList(0, MAX_DETAIL_LINES));
+            errors.add("(" + more + " more lines)");
+        }
+        return String.join(" | ", errors);
+    }
+
+    private static List<String> tail(String text) {
+        List<String> lines = new ArrayList<>();
+        for (String line : text.split("\\R")) {
+            if (!line.isBlank()) {
+                lines.add(line.strip());
+            }
+        }
+        return new ArrayList<>(lines.subList(Math.max(0, lines.size() - MAX_DETAIL_LINES), lines.size()));
+    }
+
+    private static String read(Path p) throws IOException {
+        return Files.readString(p, StandardCharsets.UTF_8);
+    }
+
+    private static void delete(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // temp file: the OS cleans up
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package imagepipelines.aerial;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.gdal.gdal.Band;
+import org.gdal.gdal.Dataset;
+import org.gdal.gdal.gdal;
+import org.gdal.gdalconst.gdalconst;
+import org.gdal.osr.CoordinateTransformation;
+import org.gdal.osr.SpatialReference;
+import org.gdal.osr.osr;
+
+/**
+ * Reads what the pipeline needs to know about a raster, in-process through the GDAL Java bindings:
+ * CRS, size, bands and data types, and the footprint in EPSG:3857.
+ *
+ * <p>Rejects (with {@link RasterRejectedException}) files GDAL cannot open, TIFFs whose strips/tiles point past
+ * the end of the file (truncated uploads), and rasters without CRS or georeferencing.
+ */
+public class RasterInspector {
+
+    /** Points per footprint edge: enough for the curvature a UTM → Web Mercator outline shows. */
+    static final int POINTS_PER_EDGE = 16;
+
+    /** Upper bound on block offsets looked at for the truncation check. */
+    private static final long MAX_BLOCK_CHECKS = 2_000_000;
+
+    public RasterInspector() {
+        GdalRuntime.ensureLoaded();
+    }
+
+    public RasterInfo inspect(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new RasterRejectedException(file, "no such file");
+        }
+        Dataset ds;
+        try {
+            ds = gdal.Open(file.toString(), gdalconst.GA_ReadOnly);
+        } catch (RuntimeException e) {
+            throw new RasterRejectedException(file, "not a raster GDAL can read (" + clean(e.getMessage()) + ")", e);
+        }
+        if (ds == null) {
+            throw new RasterRejectedException(file, "not a raster GDAL can read (" + clean(gdal.GetLastErrorMsg())
+                    + ")");
+        }
+        try {
+            return inspect(file, ds);
+        } finally {
+            ds.delete();
+        }
+    }
+
+    private RasterInfo inspect(Path file, Dataset ds) {
+        String driver = ds.GetDriver().getShortName();
+        int width = ds.getRasterXSize();
+        int height = ds.getRasterYSize();
+        int count = ds.getRasterCount();
+        if (count < 1 || width < 1 || height < 1) {
+            throw new RasterRejectedException(file, "has no raster bands");
+        }
+        if ("GTiff".equals(driver) || "COG".equals(driver)) {
+            checkNotTruncated(file, ds);
+        }
+        List<RasterInfo.BandInfo> bands = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            Band b = ds.GetRasterBand(i);
+            Double[] nd = new Double[1];
+            b.GetNoDataValue(nd);
+            bands.add(new RasterInfo.BandInfo(i, gdal.GetDataTypeName(b.getDataType()),
+                    gdal.GetColorInterpretationName(b.GetRasterColorInterpretation()), nd[0]));
+        }
+
+        String wkt = ds.GetProjectionRef();
+        if (wkt == null || wkt.isBlank()) {
+            if (ds.GetGCPCount() > 0) {
+                throw new RasterRejectedException(file, "is georeferenced only by ground control points; "
+                        + "warp it to a geotransform (e.g. gdalwarp) before uploading to georef/");
+            }
+            throw new RasterRejectedException(file, "has no coordinate reference system (no GeoTIFF "
+                    + "georeferencing): georeference it before uploading to georef/");
+        }
+        double[] gt = ds.GetGeoTransform();
+        if (gt == null || (gt[0] == 0 && gt[1] == 1 && gt[2] == 0 && gt[3] == 0 && gt[4] == 0 && gt[5] == 1)) {
+            throw new RasterRejectedException(file, "has a CRS but no geotransform (pixel → map coordinates)");
+        }
+
+        SpatialReference src = new SpatialReference(wkt);
+        SpatialReference web = new SpatialReference();
+        try {
+            src.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER);
+            web.ImportFromEPSG(3857);
+            web.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER);
+            Integer epsg = epsgOf(src);
+            boolean is3857 = (epsg != null && epsg == 3857) || src.IsSame(web) == 1;
+            if (is3857) {
+                epsg = 3857;
+            }
+            Footprint footprint = footprint(gt, width, height, src, web, is3857, file);
+            int[] warped = is3857 ? new int[] {width, height} : warpedSize(ds, wkt, web, file);
+            return new RasterInfo(file, driver, width, height, bands, epsg, wkt, is3857, footprint, warped[0],
+                    warped[1]);
+        } finally {
+            src.delete();
+            web.delete();
+        }
+    }
+
+    private static Integer epsgOf(SpatialReference srs) {
+        String code = authorityCode(srs);
+        if (code == null) {
+            try {
+                SpatialReference copy = srs.Clone();
+                try {
+                    copy.AutoIdentifyEPSG();
+                    code = authorityCode(copy);
+                } finally {
+                    copy.delete();
+                }
+            } catch (RuntimeException e) {
+                code = null; // not identifiable: keep the WKT only
+            }
+        }
+        try {
+            return code == null ? null : Integer.valueOf(code);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String authorityCode(SpatialReference srs) {
+        String target = srs.IsProjected() == 1 ? "PROJCS" : srs.IsGeographic() == 1 ? "GEOGCS" : null;
+        String name = srs.GetAuthorityName(target);
+        return "EPSG".equalsIgnoreCase(name) ? srs.GetAuthorityCode(target) : null;
+    }
+
+    private static Footprint footprint(double[] gt, int w, int h, SpatialReference src, SpatialReference web,
+                                       boolean is3857, Path file) {
+        List<double[]> pixels = new ArrayList<>(4 * POINTS_PER_EDGE + 1);
+        int n = is3857 ? 1 : POINTS_PER_EDGE; // a north-up 3857 raster is a rectangle
+        for (int i = 0; i < n; i++) {
+            pixels.add(new double[] {(double) w * i / n, 0});
+        }
+        for (int i = 0; i < n; i++) {
+            pixels.add(new double[] {w, (double) h * i / n});
+        }
+        for (int i = 0; i < n; i++) {
+            pixels.add(new double[] {w - (double) w * i / n, h});
+        }
+        for (int i = 0; i < n; i++) {
+            pixels.add(new double[] {0, h - (double) h * i / n});
+        }
+        List<double[]> ring = new ArrayList<>(pixels.size() + 1);
+        CoordinateTransformation ct = is3857 ? null : osr.CreateCoordinateTransformation(src, web);
+        try {
+            for (double[] p : pixels) {
+                double x = gt[0] + p[0] * gt[1] + p[1] * gt[2];
+                double y = gt[3] + p[0] * gt[4] + p[1] * gt[5];
+                if (ct != null) {
+                    double[] t = ct.TransformPoint(x, y);
+                    x = t[0];
+                    y = t[1];
+                }
+                ring.add(new double[] {x, y});
+            }
+        } catch (RuntimeException e) {
+            throw new RasterRejectedException(file, "its outline cannot be transformed to EPSG:3857 ("
+                    + clean(e.getMessage()) + ")", e);
+        } finally {
+            if (ct != null) {
+                ct.delete();
+            }
+        }
+        try {
+            return new Footprint(ring);
+        } catch (IllegalArgumentException e) {
+            throw new RasterRejectedException(file, "its outline is outside the EPSG:3857 domain", e);
+        }
+    }
+
+    /** The size gdalwarp would pick for a 3857 output (same algorithm: GDALSuggestedWarpOutput). */
+    private static int[] warpedSize(Dataset ds, String srcWkt, SpatialReference web, Path file) {
+        Dataset vrt;
+        try {
+            vrt = gdal.AutoCreateWarpedVRT(ds, srcWkt, web.ExportToWkt(), gdalconst.GRA_NearestNeighbour, 0.125);
+        } catch (RuntimeException e) {
+            throw new RasterRejectedException(file, "cannot be reprojected to EPSG:3857 (" + clean(e.getMessage())
+                    + ")", e);
+        }
+        if (vrt == null) {
+            throw new RasterRejectedException(file, "cannot be reprojected to EPSG:3857 ("
+                    + clean(gdal.GetLastErrorMsg()) + ")");
+        }
+        try {
+            return new int[] {vrt.getRasterXSize(), vrt.getRasterYSize()};
+        } finally {
+            vrt.delete();
+        }
+    }
+
+    /**
+     * A truncated upload still opens (the header is at the start) and fails only when pixels are read. Every
+     * strip/tile offset + size is compared with the file length, which costs no pixel reads.
+     */
+    private static void checkNotTruncated(Path file, Dataset ds) {
+        long length;
+        try {
+            length = Files.size(file);
+        } catch (IOException e) {
+            throw new RasterRejectedException(file, "cannot be read: " + e.getMessage(), e);
+        }
+        long checked = 0;
+        for (int i = 1; i <= ds.getRasterCount(); i++) {
+            Band b = ds.GetRasterBand(i);
+            int bx = b.GetBlockXSize();
+            int by = b.GetBlockYSize();
+            int nx = (ds.getRasterXSize() + bx - 1) / bx;
+            int ny = (ds.getRasterYSize() + by - 1) / by;
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    if (++checked > MAX_BLOCK_CHECKS) {
+                        return;
+                    }
+                    String off = b.GetMetadataItem("BLOCK_OFFSET_" + x + "_" + y, "TIFF");
+                    String size = b.GetMetadataItem("BLOCK_SIZE_" + x + "_" + y, "TIFF");
+                    if (off == null || size == null) {
+                        continue; // sparse block, or not a plain TIFF layout
+                    }
+                    long end = Long.parseLong(off) + Long.parseLong(size);
+                    if (end > length) {
+                        throw new RasterRejectedException(file, "is truncated: band " + i + " block (" + x + ","
+                                + y + ") ends at byte " + end + " but the file has " + length + " bytes");
+                    }
+                }
+            }
+        }
+    }
+
+    static String clean(String gdalMessage) {
+        if (gdalMessage == null || gdalMessage.isBlank()) {
+            return "no detail from GDAL";
+        }
+        return gdalMessage.strip();
+    }
+}
