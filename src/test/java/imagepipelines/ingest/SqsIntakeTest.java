@@ -39,7 +39,7 @@ class SqsIntakeTest {
     @BeforeAll
     static void start() throws Exception {
         Map<String, String> sqs = Map.of("ingest.intake.poll.enabled", "false", "ingest.intake.sqs.enabled", "true",
-                "pipelines.local.queues", "animl-ingest-events-test", "ingest.workers", "2");
+                "pipelines.local.queues", "animl-ingest-events-test", "ingest.workers", "2", "ingest.queue.wait-seconds", "1");
         p = TestPipelines.start(dir, sqs);
         Map<String, String> props = new LinkedHashMap<>(sqs);
         props.put("pipelines.stage", "test");
