@@ -34,7 +34,7 @@ class IngestRoutesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        p = TestPipelines.start(dir, Map.of());
+        p = TestPipelines.start(dir, Map.of("animl.api.timeout-seconds", "2"));
     }
 
     @AfterAll
@@ -213,5 +213,16 @@ class IngestRoutesTest {
         p.api().failNext(0, 500);
         await("processed once the API is back", Duration.ofSeconds(30),
                 () -> p.keys(SERVING).size() == 3 && p.keys(INGESTION).isEmpty());
+    }
+
+    @Test
+    void anApiThatDoesNotAnswerInTimeIsRetried() throws Exception {
+        byte[] jpg = resource("/camera-trap/reconyx_hc500_night_ir_small.jpg");
+        p.api().delayNext(1, 4_000); // longer than the 2 s client time-out of this test
+        p.put(INGESTION, "slow/a.jpg", jpg);
+        await("processed after the time-out", Duration.ofSeconds(40),
+                () -> p.keys(SERVING).size() == 3 && p.keys(INGESTION).isEmpty());
+        assertTrue(p.api().calls("CreateImageRecord").size() >= 1);
+        assertTrue(p.keys(DEADLETTER).isEmpty());
     }
 }
