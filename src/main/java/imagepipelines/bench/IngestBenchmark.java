@@ -30,6 +30,7 @@ import imagepipelines.PipelinesApp;
 import imagepipelines.common.Settings;
 import imagepipelines.ingest.ThumbnailMaker;
 import imagepipelines.local.LocalStack;
+import imagepipelines.local.LoopbackPorts;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -64,7 +65,7 @@ public final class IngestBenchmark {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("pipelines.local.data-dir", work.resolve("local").toString());
         props.put("pipelines.scratch-dir", work.resolve("scratch").toString());
-        props.put("camel.server.port", String.valueOf(freePort()));
+        props.put("camel.server.port", String.valueOf(LoopbackPorts.free()));
         props.put("ingest.workers", String.valueOf(workers));
         props.put("ingest.intake.poll.enabled", "false");
         String ingestion = settings.resolve("{{ingest.bucket.ingestion}}", props);
@@ -275,10 +276,4 @@ public final class IngestBenchmark {
         return sum;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
-    }
 }

@@ -17,6 +17,7 @@ import imagepipelines.PipelinesApp;
 import imagepipelines.common.Settings;
 import imagepipelines.local.FakeAnimlApi;
 import imagepipelines.local.LocalStack;
+import imagepipelines.local.LoopbackPorts;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -43,7 +44,7 @@ final class DemoCommand {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("pipelines.workflows", "ingest");
         props.put("pipelines.local.data-dir", dataDir.toString());
-        props.put("camel.server.port", String.valueOf(freePort()));
+        props.put("camel.server.port", String.valueOf(LoopbackPorts.free()));
         String ingestion = settings.resolve("{{ingest.bucket.ingestion}}", props);
         String serving = settings.resolve("{{ingest.bucket.serving}}", props);
         String deadLetter = settings.resolve("{{ingest.bucket.deadletter}}", props);
@@ -120,10 +121,4 @@ final class DemoCommand {
         return i < 0 ? null : response.substring(i + 7, response.indexOf('"', i + 7));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
-    }
 }

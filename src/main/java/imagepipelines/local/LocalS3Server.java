@@ -18,7 +18,7 @@ public final class LocalS3Server implements AutoCloseable {
 
     public LocalS3Server(Path dataDir, int port, String accessKey, String secretKey) throws Exception {
         Files.createDirectories(dataDir);
-        this.port = port > 0 ? port : freePort();
+        this.port = port > 0 ? port : LoopbackPorts.free();
         proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(dataDir.toAbsolutePath().toString()))
                 .endpoint(URI.create("http://127.0.0.1:" + this.port))
@@ -43,10 +43,4 @@ public final class LocalS3Server implements AutoCloseable {
         proxy.stop();
     }
 
-    static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
-    }
 }

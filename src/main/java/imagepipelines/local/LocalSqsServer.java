@@ -10,7 +10,7 @@ public final class LocalSqsServer implements AutoCloseable {
     private final int port;
 
     public LocalSqsServer(int port) throws Exception {
-        this.port = port > 0 ? port : LocalS3Server.freePort();
+        this.port = port > 0 ? port : LoopbackPorts.free();
         server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(this.port).withAWSRegion("us-east-1").start();
         server.waitUntilStarted();
     }

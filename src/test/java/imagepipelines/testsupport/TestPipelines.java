@@ -113,11 +113,8 @@ public final class TestPipelines implements AutoCloseable {
         throw new AssertionError("timed out after " + timeout + " waiting for " + what);
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
+    public static int freePort() {
+        return imagepipelines.local.LoopbackPorts.free();
     }
 
     @Override
