@@ -162,9 +162,13 @@ class AerialRoutesTest {
 
     /** map2img over the mapfile as published: tiles drawn from the COGs in the bucket (public-read, no keys). */
     static void assertRendered(String mapfile, String collection) throws Exception {
+        assertRendered(mapfile, collection, new PostgisTileIndex(pg.dataSource()).extent(collection).orElseThrow());
+    }
+
+    /** Renders a square view around {@code e}: corners outside, centre inside the imagery. */
+    static void assertRendered(String mapfile, String collection, Envelope e) throws Exception {
         Path mf = dir.resolve(collection + ".map");
         Files.writeString(mf, mapfile);
-        Envelope e = new PostgisTileIndex(pg.dataSource()).extent(collection).orElseThrow();
         double cx = (e.minX() + e.maxX()) / 2;
         double cy = (e.minY() + e.maxY()) / 2;
         double half = Math.max(e.width(), e.height()) * 0.6;
@@ -187,5 +191,162 @@ class AerialRoutesTest {
             }
         }
         assertTrue(colours.size() > 20, "imagery drawn in the centre: " + colours.size() + " colours; " + out);
+    }
+    static Map<String, Object> errorRecord(String key) throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(p.get(BUCKET, "errors/" + key + ".json"), Map.class);
+        return m;
+    }
+
+    static byte[] bytes(Path f) throws Exception {
+        return Files.readAllBytes(f);
+    }
+
+    @Test
+    void twoBlackAndWhiteSourcesInOneCollectionGiveTwoRowsAndBothTilesInTheZip() throws Exception {
+        String prefix = "bw/Ventura/USGS_1947/frames/";
+        p.put(BUCKET, prefix + "georef/utm11.tif", sample(TestRasters.BYTE_UTM11));
+        p.put(BUCKET, prefix + "georef/shade.tif", sample(TestRasters.SHADE_3857));
+        await("two COGs and the mapfile", Duration.ofSeconds(60), () -> has(prefix + "cog/utm11.tif")
+                && has(prefix + "cog/shade.tif") && has("mapfiles/ventura_usgs_1947_frames.map"));
+        await("two rows", Duration.ofSeconds(20), () -> {
+            try {
+                return rows("ventura_usgs_1947_frames").size() == 2;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals(List.of("shade.tif", "utm11.tif"), rows("ventura_usgs_1947_frames"));
+        for (String f : List.of("utm11.tif", "shade.tif")) {
+            CogValidator.Result v = validate(prefix + "cog/" + f);
+            assertTrue(v.valid(), f + ": " + v.summary());
+            RasterInfo info = new RasterInspector().inspect(download(prefix + "cog/" + f));
+            assertEquals(1, info.bandCount());
+            assertTrue(info.is3857());
+        }
+        String zipKey = prefix + "cog/tile_index/Ventura_USGS_1947_frames.zip";
+        await("zip with both rows", Duration.ofSeconds(20), () -> has(zipKey) && zipFeatures(zipKey) == 2);
+        String mapfile = new String(p.get(BUCKET, "mapfiles/ventura_usgs_1947_frames.map"), java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(mapfile.contains(secretKey()));
+        // the two frames are far apart: look at the hillshade one
+        Envelope shade = new PostgisTileIndex(pg.dataSource()).entries("ventura_usgs_1947_frames").stream()
+                .filter(x -> x.name().equals("shade.tif")).findFirst().orElseThrow().footprint().envelope();
+        assertRendered(mapfile, "ventura_usgs_1947_frames", shade);
+    }
+
+    /** Features in the zipped shapefile, read back with OGR. */
+    static int zipFeatures(String key) {
+        try {
+            Path zip = dir.resolve("ti-" + System.nanoTime() + ".zip");
+            Files.write(zip, p.get(BUCKET, key));
+            String out = TestRasters.run("ogrinfo", "-ro", "-so", "-al", "/vsizip/" + zip);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Feature Count: (\\d+)").matcher(out);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void badInputsGetAReadableErrorRecordAndAreLeftUntouchedWhileGoodOnesFlow() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("bad"));
+        String nc = "nc/Kern/USDA_1950/index/georef/";
+        String bw = "bw/Kern/USDA_1950/index/georef/";
+        Map<String, byte[]> uploads = new LinkedHashMap<>();
+        uploads.put(nc + "no-crs.tif", bytes(TestRasters.withoutCrs(work)));
+        uploads.put(nc + "not-a-tiff.tif", bytes(TestRasters.notATiff(work)));
+        uploads.put(nc + "truncated.tif", bytes(TestRasters.truncated(work, 0.6)));
+        uploads.put(nc + "rgb-uint16.tif", bytes(TestRasters.uint16(work, TestRasters.RGB_UTM18)));
+        uploads.put("Kern/USDA_1950/scan 12.tif", sample(TestRasters.BYTE_UTM11));
+        uploads.put(nc + "rgbn.tif", bytes(TestRasters.fourBandNoAlphaUtm18(work)));
+        uploads.put(nc + "rgba.tif", bytes(TestRasters.rgbaUtm18(work)));
+        uploads.put(bw + "shade-uint16.tif", bytes(TestRasters.uint16(work, TestRasters.SHADE_3857)));
+        uploads.forEach((k, v) -> p.put(BUCKET, k, v));
+
+        List<String> rejected = List.of(nc + "no-crs.tif", nc + "not-a-tiff.tif", nc + "truncated.tif",
+                nc + "rgb-uint16.tif", "Kern/USDA_1950/scan 12.tif");
+        await("error records and COGs", Duration.ofSeconds(90), () -> rejected.stream()
+                .allMatch(k -> has("errors/" + k + ".json")) && has("nc/Kern/USDA_1950/index/cog/rgbn.tif")
+                && has("nc/Kern/USDA_1950/index/cog/rgba.tif") && has("bw/Kern/USDA_1950/index/cog/shade-uint16.tif"));
+
+        assertTrue(errorRecord(nc + "no-crs.tif").get("reason").toString().contains("no coordinate reference system"),
+                errorRecord(nc + "no-crs.tif").toString());
+        assertEquals("aerial-inspect-source", errorRecord(nc + "no-crs.tif").get("stage"));
+        assertTrue(errorRecord(nc + "not-a-tiff.tif").get("reason").toString().contains("not a raster GDAL can read"),
+                errorRecord(nc + "not-a-tiff.tif").toString());
+        assertTrue(errorRecord(nc + "truncated.tif").get("reason").toString().contains("truncated"),
+                errorRecord(nc + "truncated.tif").toString());
+        Map<String, Object> sixteen = errorRecord(nc + "rgb-uint16.tif");
+        assertTrue(sixteen.get("reason").toString().contains("UInt16"), sixteen.toString());
+        assertEquals("aerial-compress", sixteen.get("stage"));
+        Map<String, Object> layout = errorRecord("Kern/USDA_1950/scan 12.tif");
+        assertTrue(layout.get("reason").toString().contains("path segments"), layout.toString());
+        assertEquals(AerialKey.LAYOUT, layout.get("expectedLayout"));
+        for (String k : rejected) {
+            assertEquals(uploads.get(k).length, ((Number) errorRecord(k).get("size")).intValue(), k);
+        }
+
+        // every upload is still there, byte for byte
+        uploads.forEach((k, v) -> assertArrayEquals(v, p.get(BUCKET, k), k));
+        // the good ones: 4th band dropped / alpha kept as mask, 16-bit bw stays 16-bit
+        RasterInfo rgbn = new RasterInspector().inspect(download("nc/Kern/USDA_1950/index/cog/rgbn.tif"));
+        assertEquals(3, rgbn.bandCount());
+        RasterInfo bw16 = new RasterInspector().inspect(download("bw/Kern/USDA_1950/index/cog/shade-uint16.tif"));
+        assertEquals("UInt16", bw16.band(1).dataType());
+        for (String k : List.of("nc/Kern/USDA_1950/index/cog/rgbn.tif", "nc/Kern/USDA_1950/index/cog/rgba.tif",
+                "bw/Kern/USDA_1950/index/cog/shade-uint16.tif")) {
+            assertTrue(validate(k).valid(), k);
+        }
+        // nothing for the rejected ones
+        assertFalse(has("nc/Kern/USDA_1950/index/cog/no-crs.tif"));
+        // bw and nc uploads of one county/agency/year/kind share the collection (CONTRACTS §3)
+        assertEquals(List.of("rgba.tif", "rgbn.tif", "shade-uint16.tif"), rows("kern_usda_1950_index"));
+        assertTrue(isEmpty(dir.resolve("scratch/aerial")), "scratch space cleaned after failures too");
+    }
+
+    @Test
+    void anUploadIntoCogIsLeftAloneAndDoesNotLoop() throws Exception {
+        String key = "nc/Marin/USDA_1970/mosaic/cog/handmade.tif";
+        p.put(BUCKET, key, sample(TestRasters.RGB_UTM18));
+        List<String> before = p.keys(BUCKET).stream().filter(k -> k.contains("Marin")).toList();
+        Thread.sleep(2_000); // ten listings
+        assertEquals(before, p.keys(BUCKET).stream().filter(k -> k.contains("Marin")).toList());
+        assertEquals(List.of(key), before);
+        assertFalse(has("errors/" + key + ".json"));
+        assertFalse(has("mapfiles/marin_usda_1970_mosaic.map"));
+    }
+
+    @Test
+    void theSameUploadTwiceChangesNothingAndANewVersionReplacesTheRow() throws Exception {
+        String src = "nc/Napa/USDA_1955/frames/georef/f1.tif";
+        String cog = "nc/Napa/USDA_1955/frames/cog/f1.tif";
+        byte[] first = sample(TestRasters.RGB_UTM18);
+        p.put(BUCKET, src, first);
+        await("COG", Duration.ofSeconds(60), () -> has(cog) && has("mapfiles/napa_usda_1955_frames.map"));
+        var cogHead = p.head(BUCKET, cog);
+        byte[] mapBefore = p.get(BUCKET, "mapfiles/napa_usda_1955_frames.map");
+        List<String> keysBefore = p.keys(BUCKET);
+
+        p.put(BUCKET, src, first); // same bytes again
+        Thread.sleep(2_000);
+        assertEquals(cogHead.eTag(), p.head(BUCKET, cog).eTag());
+        assertEquals(cogHead.lastModified(), p.head(BUCKET, cog).lastModified(), "not written again");
+        assertEquals(keysBefore, p.keys(BUCKET));
+        assertArrayEquals(mapBefore, p.get(BUCKET, "mapfiles/napa_usda_1955_frames.map"));
+        assertEquals(List.of("f1.tif"), rows("napa_usda_1955_frames"));
+
+        // a corrected upload under the same key: processed again, the row replaced (still one)
+        Path work = Files.createDirectories(dir.resolve("napa"));
+        Path west = work.resolve("west.tif");
+        TestRasters.run("gdal_translate", "-q", "-srcwin", "0", "0", "400", "718",
+                TestRasters.sample(work, TestRasters.RGB_UTM18).toString(), west.toString());
+        Envelope wide = new PostgisTileIndex(pg.dataSource()).extent("napa_usda_1955_frames").orElseThrow();
+        p.put(BUCKET, src, bytes(west));
+        await("new COG", Duration.ofSeconds(60), () -> !cogHead.eTag().equals(p.head(BUCKET, cog).eTag()));
+        await("row replaced", Duration.ofSeconds(20), () -> new PostgisTileIndex(pg.dataSource())
+                .extent("napa_usda_1955_frames").orElseThrow().width() < wide.width() * 0.7);
+        assertEquals(List.of("f1.tif"), rows("napa_usda_1955_frames"));
+        assertTrue(validate(cog).valid());
     }
 }
