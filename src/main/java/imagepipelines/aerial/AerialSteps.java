@@ -42,6 +42,8 @@ public class AerialSteps {
     public static final String SOURCE_KEY = "source-key";
 
     private final S3Client s3;
+    /** key + ETag of uploads done in this process (COG stored or error record written): the poller skips them */
+    private final java.util.Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final RasterInspector inspector;
     private final TileIndexStore tileIndex;
     private CogValidator validator = new CogValidator(new GdalCommandRunner());
@@ -149,13 +151,21 @@ public class AerialSteps {
     }
 
     /**
-     * The objects of the imagery bucket the pipeline may have to look at (what it writes itself is left out),
-     * all pages of the listing.
+     * s3proxy's filesystem backend writes an object to {@code <key>-<random UUID>} and renames it when complete;
+     * a listing during the write shows that file. Real S3 never lists an object before it is complete.
+     */
+    private static final java.util.regex.Pattern IN_PROGRESS_WRITE = java.util.regex.Pattern.compile(
+            ".*-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /**
+     * The objects of the imagery bucket the pipeline may have to look at (what it writes itself is left out,
+     * and so are a local S3 server's half-written objects), all pages of the listing. For the poller.
      */
     public List<S3Object> listUploads() {
         List<S3Object> out = new ArrayList<>();
         for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()) {
-            if (classify(bucket, o.key()).kind() != AerialJob.Kind.OUTPUT) {
+            if (classify(bucket, o.key()).kind() != AerialJob.Kind.OUTPUT && !IN_PROGRESS_WRITE.matcher(o.key()).matches()
+                    && !settled.contains(o.key() + "\n" + o.eTag())) {
                 out.add(o);
             }
         }
@@ -187,10 +197,19 @@ public class AerialSteps {
         if (job.etag() == null) {
             return false;
         }
-        if (job.kind() == AerialJob.Kind.GEOREF && job.etag().equals(etagOf(job.cogKey()))) {
-            return true;
+        boolean done = job.kind() == AerialJob.Kind.GEOREF && job.etag().equals(etagOf(job.cogKey()))
+                || job.etag().equals(etagOf(errorRecordKey(job.rawKey())));
+        if (done) {
+            markDone(job);
         }
-        return job.etag().equals(etagOf(errorRecordKey(job.rawKey())));
+        return done;
+    }
+
+    /** Remembers that this upload (key + ETag) is done, so the poller does not look at it again. */
+    public void markDone(AerialJob job) {
+        if (job != null && job.etag() != null) {
+            settled.add(job.rawKey() + "\n" + job.etag());
+        }
     }
 
     private String etagOf(String key) {
@@ -251,7 +270,12 @@ public class AerialSteps {
 
     /** Downloads the upload into its scratch folder (when GDAL does not read it from S3). */
     public void download(AerialJob job) {
-        Path target = job.scratchDir().resolve("source.tif");
+        Path target = job.scratchDir().resolve("source").resolve(job.key().file());
+        try {
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         s3.getObject(r -> r.bucket(job.bucket()).key(job.rawKey()), ResponseTransformer.toFile(target));
         job.localSource(target);
     }

@@ -348,5 +348,6 @@ class AerialRoutesTest {
                 .extent("napa_usda_1955_frames").orElseThrow().width() < wide.width() * 0.7);
         assertEquals(List.of("f1.tif"), rows("napa_usda_1955_frames"));
         assertTrue(validate(cog).valid());
+        assertTrue(p.keys(BUCKET).stream().noneMatch(k -> k.startsWith("errors/nc/Napa")), p.keys(BUCKET).toString());
     }
 }
