@@ -22,6 +22,10 @@ public final class Cli {
                                      footprint, command, COG validation)
               benchmark-ingest [N]   ingest N (default 200) distinct 8 MP JPEGs on the local stack and compare
                                      with the original's way (exiftool + vipsthumbnail processes per image)
+              benchmark-aerial [SCALE%] [DIR]
+                                     one GeoTIFF (the Landsat sample enlarged, default 1000%) to a COG: the
+                                     application (upload -> routes -> COG in the bucket), our one-pass command,
+                                     plain gdal_translate -of COG, the original's chain; wall time and peak memory
             """;
 
     private Cli() {
@@ -39,6 +43,7 @@ public final class Cli {
             case "metadata" -> MetadataCommand.run(rest);
             case "maintenance" -> MaintenanceCommand.run(rest);
             case "cog" -> CogCli.run(rest);
+            case "benchmark-aerial" -> imagepipelines.bench.AerialBenchmark.run(rest);
             case "benchmark-ingest" -> imagepipelines.bench.IngestBenchmark.run(rest);
             case "help", "-h", "--help" -> {
                 System.out.print(USAGE);
