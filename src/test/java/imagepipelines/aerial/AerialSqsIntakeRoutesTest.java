@@ -111,6 +111,13 @@ class AerialSqsIntakeRoutesTest {
             assertEquals(0, s.count(), "downloaded source and COG removed");
         }
 
+        // the same event again (S3 delivers at least once): nothing is written again
+        var cogHead = p.head(BUCKET, cog);
+        notify(src);
+        await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
+        assertEquals(cogHead.lastModified(), p.head(BUCKET, cog).lastModified());
+        assertEquals(1, new GeoPackageTileIndex(gpkg).entries("San Luis Obispo_USDA_1949_mosaic").size());
+
         // an event for a scan: made public-read, nothing else; an event for our own COG: ignored
         String scan = "nc/San Luis Obispo/USDA_1949/mosaic/scanned/Landsat scene+1.tif";
         p.put(BUCKET, scan, rgb);
