@@ -198,11 +198,18 @@ public class AerialSteps {
             return false;
         }
         boolean done = job.kind() == AerialJob.Kind.GEOREF && job.etag().equals(etagOf(job.cogKey()))
+                && indexed(job) && exists(job.key().mapfileKey())
                 || job.etag().equals(etagOf(errorRecordKey(job.rawKey())));
         if (done) {
             markDone(job);
         }
         return done;
+    }
+
+    /** Whether the collection's tile index has the upload's row (a COG stored before an index outage has none). */
+    private boolean indexed(AerialJob job) {
+        String name = job.key().file();
+        return index(() -> tileIndex.entries(job.key().collection()).stream().anyMatch(e -> e.name().equals(name)));
     }
 
     /** Remembers that this upload (key + ETag) is done, so the poller does not look at it again. */
@@ -400,15 +407,18 @@ public class AerialSteps {
         TileIndexEntry e = TileIndexEntry.forCog(k.file(), location(cogKey), job.cogInfo())
                 .withAttributes(Integer.toString(k.year()), null, null, publicUrl(cogKey), scanUrl);
         String collection = k.collection();
-        tileIndex.upsert(collection, e);
-        List<TileIndexEntry> entries = tileIndex.entries(collection);
+        List<TileIndexEntry> entries = index(() -> {
+            tileIndex.upsert(collection, e);
+            return tileIndex.entries(collection);
+        });
         job.indexRows(entries.size());
         return entries;
     }
 
     /** The collection's tile index as a zipped shapefile. */
     public byte[] tileIndexZip(AerialJob job) {
-        return TileIndexShapefile.zip(job.key().collection(), tileIndex.entries(job.key().collection()));
+        List<TileIndexEntry> entries = index(() -> tileIndex.entries(job.key().collection()));
+        return TileIndexShapefile.zip(job.key().collection(), entries);
     }
 
     /** The collection's mapfile, from the index as it is now; never with credentials. */
@@ -419,7 +429,7 @@ public class AerialSteps {
         MapfileWriter.IndexSource source = tileIndex instanceof GeoPackageTileIndex g
                 ? new MapfileWriter.GeoPackage(g.file(), table)
                 : new MapfileWriter.Postgis(mapfileConnection, table);
-        Envelope extent = tileIndex.extent(collection).orElseThrow(
+        Envelope extent = index(() -> tileIndex.extent(collection)).orElseThrow(
                 () -> new IllegalStateException("tile index of " + collection + " is empty"));
         String title = k.county() + " " + k.agency() + " " + k.year() + " " + k.kind().name().toLowerCase(Locale.ROOT)
                 + " (" + (k.bandMode() == BandMode.BW ? "black and white" : "natural colour") + ")";
@@ -438,6 +448,30 @@ public class AerialSteps {
             }
             throw e;
         }
+    }
+
+    /**
+     * Runs a tile index operation; a database that cannot be reached (SQLState class 08 connection, 53 resources,
+     * 57P operator intervention, 40001/40P01 serialization/deadlock) becomes an {@link UncheckedIOException}
+     * around an {@link IOException}: the routes retry it and leave the upload for later instead of blaming it.
+     */
+    static <T> T index(java.util.function.Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.sql.SQLException sql && transientSqlState(sql.getSQLState())) {
+                    throw new UncheckedIOException(new IOException("tile index database unavailable (SQLState "
+                            + sql.getSQLState() + "): " + sql.getMessage()));
+                }
+            }
+            throw e;
+        }
+    }
+
+    static boolean transientSqlState(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                || state.equals("40001") || state.equals("40P01"));
     }
 
     // ---- scratch ---------------------------------------------------------------------------------------------

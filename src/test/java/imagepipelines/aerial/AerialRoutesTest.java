@@ -350,4 +350,28 @@ class AerialRoutesTest {
         assertTrue(validate(cog).valid());
         assertTrue(p.keys(BUCKET).stream().noneMatch(k -> k.startsWith("errors/nc/Napa")), p.keys(BUCKET).toString());
     }
+
+    @Test
+    void aTileIndexOutageIsNotTheUploadsFaultItIsFinishedWhenTheDatabaseIsBack() throws Exception {
+        String src = "nc/Lake/USDA_1958/frames/georef/outage.tif";
+        pg.pause();
+        try {
+            p.put(BUCKET, src, sample(TestRasters.RGB_UTM18));
+            Thread.sleep(4_000); // several listings, each retried with backoff
+            assertFalse(has("errors/" + src + ".json"), "a database outage is not the upload's fault");
+            assertFalse(has("mapfiles/lake_usda_1958_frames.map"));
+            assertTrue(has(src));
+        } finally {
+            pg.resume();
+        }
+        await("row and mapfile once the database is back", Duration.ofSeconds(60), () -> {
+            try {
+                return has("mapfiles/lake_usda_1958_frames.map") && rows("lake_usda_1958_frames").size() == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(validate("nc/Lake/USDA_1958/frames/cog/outage.tif").valid());
+        assertFalse(has("errors/" + src + ".json"));
+    }
 }
