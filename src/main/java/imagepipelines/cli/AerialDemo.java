@@ -42,6 +42,13 @@ final class AerialDemo {
     }
 
     static void run(S3Client s3, String bucket, Path samples, Path dataDir) throws Exception {
+        if (!Files.isRegularFile(samples.resolve("rgb-3band-utm18.tif"))) {
+            samples = Path.of("samples/geotiff");
+        }
+        if (!Files.isRegularFile(samples.resolve("rgb-3band-utm18.tif"))) {
+            System.out.printf("%naerial part skipped: no sample GeoTIFFs in %s%n", samples.toAbsolutePath());
+            return;
+        }
         Path out = Files.createDirectories(dataDir.resolve("aerial")).toAbsolutePath();
         Path gpkg = dataDir.resolve("aerial").resolve("tile-index.gpkg");
         for (Upload u : UPLOADS) {
