@@ -37,24 +37,51 @@ public class RasterInspector {
         if (!Files.isRegularFile(file)) {
             throw new RasterRejectedException(file, "no such file");
         }
+        long length;
+        try {
+            length = Files.size(file);
+        } catch (IOException e) {
+            throw new RasterRejectedException(file, "cannot be read: " + e.getMessage());
+        }
+        return inspect(file.toString(), length);
+    }
+
+    /**
+     * Inspects a raster by its GDAL name, e.g. {@code /vsis3/bucket/key} (the S3 settings are GDAL configuration
+     * options of this process, see {@link GdalS3Access}), whose size in bytes is {@code length} (for the
+     * truncation check). A remote read that fails for a network/HTTP reason is an {@link java.io.UncheckedIOException}
+     * (worth retrying), not a rejection of the file.
+     */
+    public RasterInfo inspect(String gdalName, long length) {
+        Path file = Path.of(gdalName);
         Dataset ds;
         try {
-            ds = gdal.Open(file.toString(), gdalconst.GA_ReadOnly);
+            ds = gdal.Open(gdalName, gdalconst.GA_ReadOnly);
         } catch (RuntimeException e) {
-            throw new RasterRejectedException(file, "not a raster GDAL can read (" + clean(e.getMessage()) + ")", e);
+            throw openFailure(file, gdalName, clean(e.getMessage()));
         }
         if (ds == null) {
-            throw new RasterRejectedException(file, "not a raster GDAL can read (" + clean(gdal.GetLastErrorMsg())
-                    + ")");
+            throw openFailure(file, gdalName, clean(gdal.GetLastErrorMsg()));
         }
         try {
-            return inspect(file, ds);
+            return inspect(file, ds, length);
         } finally {
             ds.delete();
         }
     }
 
-    private RasterInfo inspect(Path file, Dataset ds) {
+    private static RuntimeException openFailure(Path file, String gdalName, String message) {
+        if (gdalName.startsWith("/vsi") && !gdalName.startsWith("/vsimem/")) {
+            String m = message.toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("http") || m.contains("curl") || m.contains("connect") || m.contains("timed out")
+                    || m.contains("access denied") || m.contains("does not exist in the file system")) {
+                return new java.io.UncheckedIOException(new IOException("reading " + gdalName + " failed: " + message));
+            }
+        }
+        return new RasterRejectedException(file, "not a raster GDAL can read (" + message + ")");
+    }
+
+    private RasterInfo inspect(Path file, Dataset ds, long length) {
         String driver = ds.GetDriver().getShortName();
         int width = ds.getRasterXSize();
         int height = ds.getRasterYSize();
@@ -63,7 +90,7 @@ public class RasterInspector {
             throw new RasterRejectedException(file, "has no raster bands");
         }
         if ("GTiff".equals(driver) || "COG".equals(driver)) {
-            checkNotTruncated(file, ds);
+            checkNotTruncated(file, ds, length);
         }
         List<RasterInfo.BandInfo> bands = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
@@ -205,13 +232,7 @@ public class RasterInspector {
      * A truncated upload still opens (the header is at the start) and fails only when pixels are read. Every
      * strip/tile offset + size is compared with the file length, which costs no pixel reads.
      */
-    private static void checkNotTruncated(Path file, Dataset ds) {
-        long length;
-        try {
-            length = Files.size(file);
-        } catch (IOException e) {
-            throw new RasterRejectedException(file, "cannot be read: " + e.getMessage(), e);
-        }
+    private static void checkNotTruncated(Path file, Dataset ds, long length) {
         long checked = 0;
         for (int i = 1; i <= ds.getRasterCount(); i++) {
             Band b = ds.GetRasterBand(i);

@@ -17,8 +17,15 @@ public final class Cli {
               metadata FILE...       print, as JSON, the md object the ingest would send for each local file
               maintenance on|off|status|replay [--url http://localhost:8080]
                                      switch maintenance mode of a running instance, or replay parked images
+              cog [--mode bw|nc] SRC.tif DST.tif
+                                     the aerial routes' GDAL steps on a local GeoTIFF; prints JSON (bands, CRS,
+                                     footprint, command, COG validation)
               benchmark-ingest [N]   ingest N (default 200) distinct 8 MP JPEGs on the local stack and compare
                                      with the original's way (exiftool + vipsthumbnail processes per image)
+              benchmark-aerial [SCALE%] [DIR]
+                                     one GeoTIFF (the Landsat sample enlarged, default 1000%) to a COG: the
+                                     application (upload -> routes -> COG in the bucket), our one-pass command,
+                                     plain gdal_translate -of COG, the original's chain; wall time and peak memory
             """;
 
     private Cli() {
@@ -35,6 +42,8 @@ public final class Cli {
             case "demo" -> DemoCommand.run(rest);
             case "metadata" -> MetadataCommand.run(rest);
             case "maintenance" -> MaintenanceCommand.run(rest);
+            case "cog" -> CogCli.run(rest);
+            case "benchmark-aerial" -> imagepipelines.bench.AerialBenchmark.run(rest);
             case "benchmark-ingest" -> imagepipelines.bench.IngestBenchmark.run(rest);
             case "help", "-h", "--help" -> {
                 System.out.print(USAGE);

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * {@code demo}: the main job on the embedded local default. Uploads the sample camera-trap images to the ingestion
  * bucket, lets the routes process them, and prints one line per image: serial number, capture time, image id and
- * the outputs written, or the dead-letter key and reason.
+ * the outputs written, or the dead-letter key and reason. Then the aerial part ({@link AerialDemo}).
  */
 final class DemoCommand {
 
@@ -42,7 +42,7 @@ final class DemoCommand {
         Path dataDir = Path.of(".local-data", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Settings settings = new Settings("local");
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("pipelines.workflows", "ingest");
+        props.put("pipelines.workflows", "ingest,aerial");
         props.put("pipelines.local.data-dir", dataDir.toString());
         props.put("camel.server.port", String.valueOf(LoopbackPorts.free()));
         String ingestion = settings.resolve("{{ingest.bucket.ingestion}}", props);
@@ -72,6 +72,9 @@ final class DemoCommand {
             printTable(keys, stack.api(), s3, serving, deadLetter);
             System.out.printf("%n%d images in %.1f s. Local S3 data: %s/s3 (buckets as folders); API stand-in journal: %s%n",
                     keys.size(), seconds, dataDir, stack.api().journal());
+            // aerial imagery: sample GeoTIFFs -> COGs, tile index, mapfiles, map2img renders
+            AerialDemo.run(s3, settings.resolve("{{aerial.bucket}}", props), samples.resolveSibling("geotiff"),
+                    dataDir);
         }
         return 0;
     }

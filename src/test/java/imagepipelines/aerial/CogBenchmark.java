@@ -17,6 +17,9 @@ import imagepipelines.testsupport.TestRasters;
  * (multi-threaded), and the original's chain. Wall time and peak memory of each GDAL process come from
  * {@code /usr/bin/time -v} (Debian package {@code time}); for a chain, times add up and the peak is the largest.
  *
+ * <p>The application's whole path (upload to the bucket → routes → COG in the bucket) is measured beside these
+ * by {@code bin/image-pipelines benchmark-aerial} ({@code imagepipelines.bench.AerialBenchmark}).
+ *
  * <p>Run (not part of {@code mvn test}):
  * <pre>
  * mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt

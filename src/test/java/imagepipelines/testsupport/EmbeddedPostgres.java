@@ -171,6 +171,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://" + host() + ":" + port + "/" + db, USER, "");
     }
 
+    /** Stops the server but keeps its data (an outage in a test); {@link #resume()} starts it again. */
+    public synchronized void pause() {
+        pgCommand(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "stop"));
+    }
+
+    /** Starts a {@link #pause() paused} server again on the same port. */
+    public synchronized void resume() {
+        String options = "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -F -c max_connections=40";
+        pgCommand(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                dir.resolve("server.log").toString(), "-o", options, "-w", "-t", "60", "start"));
+    }
+
     /** The server's log, for failure messages. */
     public String log() {
         try {

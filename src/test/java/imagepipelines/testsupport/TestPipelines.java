@@ -47,6 +47,8 @@ public final class TestPipelines implements AutoCloseable {
         int httpPort = freePort();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("pipelines.stage", "test");
+        // the local profile runs every workflow; a test class names the ones it drives (override below)
+        props.put("pipelines.workflows", "ingest");
         props.put("pipelines.scratch-dir", dir.resolve("scratch").toString());
         props.put("camel.server.port", String.valueOf(httpPort));
         props.put("camel.management.port", String.valueOf(httpPort));

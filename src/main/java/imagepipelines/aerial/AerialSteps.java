@@ -1,0 +1,510 @@
+package imagepipelines.aerial;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.exec.ExecBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * What the aerial routes call, one method per step (CONTRACTS.md §3). The routes keep the order, the error
+ * handling and the S3 writes; the GDAL work is {@link CogCommand} run through camel-exec, the inspection and
+ * validation are {@link RasterInspector} and {@link CogValidator}.
+ */
+public class AerialSteps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AerialSteps.class);
+
+    /** S3 user metadata on every output: the ETag of the upload it was made from (skips a repeated upload). */
+    public static final String SOURCE_ETAG = "source-etag";
+    public static final String SOURCE_KEY = "source-key";
+
+    private final S3Client s3;
+    /** key + ETag of uploads done in this process (COG stored or error record written): the poller skips them */
+    private final java.util.Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final RasterInspector inspector;
+    private final TileIndexStore tileIndex;
+    private CogValidator validator = new CogValidator(new GdalCommandRunner());
+    private String bucket;
+    private Path scratchRoot = Path.of(System.getProperty("java.io.tmpdir"), "image-pipelines", "aerial");
+    private boolean readFromS3 = true;
+    private String publicBaseUrl;
+    private String mapfileConnection = "service=aerial";
+    private String wmsUrl;
+    private boolean aclEnabled = true;
+    private boolean aclUnsupportedOk;
+
+    /**
+     * @param s3        the shared S3 client
+     * @param s3Access  GDAL's S3 settings; applied to the in-process GDAL at once
+     * @param tileIndex PostGIS or GeoPackage ({@link AerialTileIndexes})
+     */
+    public AerialSteps(S3Client s3, GdalS3Access s3Access, TileIndexStore tileIndex) {
+        this.s3 = s3;
+        s3Access.applyInProcess();
+        this.inspector = new RasterInspector();
+        this.tileIndex = tileIndex;
+    }
+
+    /** The imagery bucket (outputs and error records go here). */
+    public void setBucket(String bucket) {
+        this.bucket = bucket;
+        if (publicBaseUrl == null) {
+            publicBaseUrl = "https://" + bucket + ".s3.amazonaws.com";
+        }
+    }
+
+    /** Scratch space: one folder per upload under {@code <dir>/aerial}, removed on success and failure. */
+    public void setScratchDir(String dir) {
+        this.scratchRoot = Path.of(dir, "aerial");
+    }
+
+    /** GDAL reads the upload through {@code /vsis3/}; false: it is downloaded to scratch first. */
+    public void setReadFromS3(boolean readFromS3) {
+        this.readFromS3 = readFromS3;
+    }
+
+    /** URL of the bucket for anonymous reads, e.g. {@code https://b.s3.us-west-2.amazonaws.com}. */
+    public void setPublicBaseUrl(String url) {
+        this.publicBaseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** libpq connection string the mapfile uses for PostGIS (no password: refused by {@link MapfileWriter}). */
+    public void setMapfileConnection(String conninfo) {
+        this.mapfileConnection = conninfo;
+    }
+
+    /** Public WMS URL for the mapfile's capabilities; empty for none. */
+    public void setWmsUrl(String url) {
+        this.wmsUrl = url == null || url.isBlank() ? null : url.trim();
+    }
+
+    /** Set public-read on scanned uploads and on the COGs. */
+    public void setAclEnabled(boolean aclEnabled) {
+        this.aclEnabled = aclEnabled;
+    }
+
+    /** An S3 server that does not implement ACLs (a local one) is logged, not an error. */
+    public void setAclUnsupportedOk(boolean ok) {
+        this.aclUnsupportedOk = ok;
+    }
+
+    /** Time limit of the validator (the COG command's is the exec executor's). */
+    public void setGdalTimeoutSeconds(long seconds) {
+        this.validator = new CogValidator(new GdalCommandRunner(java.time.Duration.ofSeconds(seconds), Map.of()));
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public TileIndexStore tileIndex() {
+        return tileIndex;
+    }
+
+    // ---- intake ----------------------------------------------------------------------------------------------
+
+    /** What an object of the bucket is to the pipeline. */
+    public AerialJob classify(String objectBucket, String key) {
+        if (key == null || key.isEmpty() || key.endsWith("/") || key.startsWith("errors/")
+                || key.startsWith("mapfiles/")) {
+            return new AerialJob(objectBucket, key, AerialJob.Kind.OUTPUT, null, null);
+        }
+        String[] parts = key.split("/", -1);
+        if (parts.length >= 6 && "cog".equals(parts[4])) {
+            // our own output (the COG, the zipped tile index): reacting to it would loop
+            return new AerialJob(objectBucket, key, AerialJob.Kind.OUTPUT, null, null);
+        }
+        try {
+            AerialKey k = AerialKey.parse(key);
+            AerialJob.Kind kind = switch (k.stage()) {
+                case GEOREF -> AerialJob.Kind.GEOREF;
+                case SCANNED -> AerialJob.Kind.SCANNED;
+                case COG -> AerialJob.Kind.OUTPUT;
+            };
+            return new AerialJob(objectBucket, key, kind, k, null);
+        } catch (InvalidAerialKeyException e) {
+            return new AerialJob(objectBucket, key, AerialJob.Kind.INVALID, null, e.getMessage());
+        }
+    }
+
+    /**
+     * s3proxy's filesystem backend writes an object to {@code <key>-<random UUID>} and renames it when complete;
+     * a listing during the write shows that file. Real S3 never lists an object before it is complete.
+     */
+    private static final java.util.regex.Pattern IN_PROGRESS_WRITE = java.util.regex.Pattern.compile(
+            ".*-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /**
+     * The objects of the imagery bucket the pipeline may have to look at (what it writes itself is left out,
+     * and so are a local S3 server's half-written objects), all pages of the listing. For the poller.
+     */
+    public List<S3Object> listUploads() {
+        List<S3Object> out = new ArrayList<>();
+        for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()) {
+            if (classify(bucket, o.key()).kind() != AerialJob.Kind.OUTPUT && !IN_PROGRESS_WRITE.matcher(o.key()).matches()
+                    && !settled.contains(o.key() + "\n" + o.eTag())) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    /** Reads the upload's size and ETag; false when it is gone (a repeated event for a deleted object). */
+    public boolean begin(AerialJob job) {
+        try {
+            HeadObjectResponse h = s3.headObject(r -> r.bucket(job.bucket()).key(job.rawKey()));
+            job.etag(h.eTag());
+            job.size(h.contentLength());
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether this very upload (same key, same ETag) was handled already: its COG, or its error record, carries
+     * its ETag. A repeated event or a bucket listing after a restart then changes nothing.
+     */
+    public boolean alreadyDone(AerialJob job) {
+        if (job.etag() == null) {
+            return false;
+        }
+        boolean done = job.kind() == AerialJob.Kind.GEOREF && job.etag().equals(etagOf(job.cogKey()))
+                && indexed(job) && exists(job.key().mapfileKey())
+                || job.etag().equals(etagOf(errorRecordKey(job.rawKey())));
+        if (done) {
+            markDone(job);
+        }
+        return done;
+    }
+
+    /** Whether the collection's tile index has the upload's row (a COG stored before an index outage has none). */
+    private boolean indexed(AerialJob job) {
+        String name = job.key().file();
+        return index(() -> tileIndex.entries(job.key().collection()).stream().anyMatch(e -> e.name().equals(name)));
+    }
+
+    /** Remembers that this upload (key + ETag) is done, so the poller does not look at it again. */
+    public void markDone(AerialJob job) {
+        if (job != null && job.etag() != null) {
+            settled.add(job.rawKey() + "\n" + job.etag());
+        }
+    }
+
+    private String etagOf(String key) {
+        try {
+            return s3.headObject(r -> r.bucket(bucket).key(key)).metadata().get(SOURCE_ETAG);
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** {@code errors/<key>.json} */
+    public static String errorRecordKey(String key) {
+        return "errors/" + key + ".json";
+    }
+
+    /** public-read on a scanned upload (or a COG); a local S3 server without ACLs is logged only. */
+    public void makePublic(String objectBucket, String key) {
+        if (!aclEnabled) {
+            LOG.info("ACLs disabled (aerial.acl.enabled=false): s3://{}/{} left as it is", objectBucket, key);
+            return;
+        }
+        try {
+            s3.putObjectAcl(r -> r.bucket(objectBucket).key(key).acl(ObjectCannedACL.PUBLIC_READ));
+        } catch (S3Exception e) {
+            if (aclUnsupportedOk && (e.statusCode() == 501 || e.statusCode() == 400 || e.statusCode() == 405)) {
+                LOG.info("this S3 server does not set ACLs ({}): s3://{}/{} not made public-read (local mode)",
+                        e.awsErrorDetails() == null ? e.statusCode() : e.awsErrorDetails().errorCode(),
+                        objectBucket, key);
+                return;
+            }
+            throw e;
+        }
+    }
+
+    // ---- source ----------------------------------------------------------------------------------------------
+
+    /** Makes the upload's scratch folder; GDAL will read the upload from S3 unless the routes download it. */
+    public void prepareScratch(AerialJob job) {
+        try {
+            Files.createDirectories(scratchRoot);
+            job.scratchDir(Files.createTempDirectory(scratchRoot, "job-" + UUID.randomUUID().toString().substring(0, 8) + "-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create scratch space under " + scratchRoot, e);
+        }
+        if (readFromS3) {
+            job.source(GdalS3Access.vsis3(job.bucket(), job.rawKey()));
+        }
+    }
+
+    public boolean readsFromS3() {
+        return readFromS3;
+    }
+
+    /** Downloads the upload into its scratch folder (when GDAL does not read it from S3). */
+    public void download(AerialJob job) {
+        Path target = job.scratchDir().resolve("source").resolve(job.key().file());
+        try {
+            Files.createDirectories(target.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        s3.getObject(r -> r.bucket(job.bucket()).key(job.rawKey()), ResponseTransformer.toFile(target));
+        job.localSource(target);
+    }
+
+    // ---- stages ----------------------------------------------------------------------------------------------
+
+    public RasterInfo inspect(AerialJob job) {
+        RasterInfo info = job.localSource() != null ? inspector.inspect(job.localSource())
+                : inspector.inspect(job.source(), job.size());
+        job.sourceInfo(info);
+        job.plan().put("source", info.driver() + " " + info.width() + "x" + info.height() + ", "
+                + info.bandCount() + " band(s) " + bandTypes(info) + ", " + info.srsString());
+        return info;
+    }
+
+    /** Stage 1: is the source reprojected to EPSG:3857, and to what size. */
+    public void planReprojection(AerialJob job) {
+        RasterInfo i = job.sourceInfo();
+        job.plan().put("reproject", i.is3857() ? "none (already EPSG:3857)"
+                : i.srsString().startsWith("EPSG:") ? i.srsString() + " -> EPSG:3857, bilinear, "
+                + i.warpedWidth() + "x" + i.warpedHeight()
+                : "source CRS -> EPSG:3857, bilinear, " + i.warpedWidth() + "x" + i.warpedHeight());
+    }
+
+    /** Stage 2: bands and compression; a source the mode cannot take (nc 16-bit, bw float) is rejected here. */
+    public void planCompression(AerialJob job) {
+        AerialKey k = job.key();
+        RasterInfo i = job.sourceInfo();
+        // builds (and so checks) the one-pass command; rejects with a message a person can act on
+        CogCommand.onePass(i, k.bandMode(), Path.of(job.source()), Path.of("check.tif"));
+        String bands = k.bandMode() == BandMode.BW ? "band 1 of " + i.bandCount()
+                : (i.bandCount() >= 4 && i.band(4).isAlpha() ? "bands 1-3 + alpha as mask" : "bands 1-3 of "
+                + i.bandCount());
+        job.plan().put("bands", bands);
+        job.plan().put("compression", k.bandMode() == BandMode.NC ? "JPEG quality " + CogCommand.JPEG_QUALITY
+                + " (YCbCr), tiles " + CogCommand.BLOCK_SIZE : "DEFLATE predictor 2, " + i.band(1).dataType()
+                + ", tiles " + CogCommand.BLOCK_SIZE);
+    }
+
+    /** Stage 3: the overview factors. */
+    public void planOverviews(AerialJob job) {
+        RasterInfo i = job.sourceInfo();
+        int w = i.is3857() ? i.width() : i.warpedWidth();
+        int h = i.is3857() ? i.height() : i.warpedHeight();
+        job.plan().put("overviews", CogCommand.overviewLevels(w, h) + " AVERAGE, internal");
+    }
+
+    /** Stage 4: the one GDAL command that writes the COG (all of the above in one pass). */
+    public List<String> cogCommand(AerialJob job) {
+        Path out = job.scratchDir().resolve(job.key().file());
+        job.cogFile(out);
+        List<String> cmd = CogCommand.onePass(job.sourceInfo(), job.key().bandMode(), Path.of(job.source()), out);
+        job.command(cmd);
+        return cmd;
+    }
+
+    /** camel-exec's {@code CamelExecCommandArgs}: the command without the program. */
+    public List<String> execArgs(AerialJob job) {
+        return new ArrayList<>(job.command().subList(1, job.command().size()));
+    }
+
+    /** After the exec endpoint: a non-zero exit is a {@link GdalCommandException} with GDAL's ERROR lines. */
+    public void checkExit(AerialJob job, Exchange exchange) throws IOException {
+        Integer exit = exchange.getMessage().getHeader(ExecBinding.EXEC_EXIT_VALUE, Integer.class);
+        if (exit == null || exit != 0) {
+            String stderr = "";
+            Object err = exchange.getMessage().getHeader(ExecBinding.EXEC_STDERR);
+            if (err instanceof InputStream in) {
+                stderr = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } else if (err != null) {
+                stderr = err.toString();
+            }
+            deleteQuietly(job.cogFile());
+            throw new GdalCommandException(job.command(), "exited with code " + exit + ": "
+                    + GdalCommandRunner.describeFailure(stderr, ""));
+        }
+        exchange.getMessage().setBody(null);
+    }
+
+    /** GDAL's COG validator on the written file; then the COG's own footprint for the index. */
+    public CogValidator.Result validate(AerialJob job) {
+        CogValidator.Result v = validator.validate(job.cogFile());
+        job.validation(v);
+        if (!v.valid()) {
+            deleteQuietly(job.cogFile());
+            throw new GdalCommandException(job.command(), "wrote a file that is not a valid COG: " + v.summary());
+        }
+        job.cogInfo(inspector.inspect(job.cogFile()));
+        return v;
+    }
+
+    /** S3 user metadata of the COG. */
+    public Map<String, String> cogMetadata(AerialJob job) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(SOURCE_ETAG, job.etag());
+        m.put(SOURCE_KEY, URLEncoder.encode(job.rawKey(), StandardCharsets.UTF_8));
+        m.put("src-srs", job.sourceInfo().srsString().startsWith("EPSG:") ? job.sourceInfo().srsString() : "WKT");
+        return m;
+    }
+
+    // ---- tile index and mapfile ------------------------------------------------------------------------------
+
+    /** Where MapServer/GDAL read a COG: {@code /vsicurl/<public URL>} (public-read, no credentials). */
+    public String location(String key) {
+        return "/vsicurl/" + publicUrl(key);
+    }
+
+    public String publicUrl(String key) {
+        StringBuilder sb = new StringBuilder(publicBaseUrl);
+        for (String segment : key.split("/", -1)) {
+            sb.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return sb.toString();
+    }
+
+    /** Upserts the COG's row (by file name) in its collection's table; returns the collection's rows. */
+    public List<TileIndexEntry> updateTileIndex(AerialJob job) {
+        AerialKey k = job.key();
+        String cogKey = job.cogKey();
+        String scanKey = k.withStage(AerialKey.Stage.SCANNED).key();
+        String scanUrl = exists(scanKey) ? publicUrl(scanKey) : null;
+        TileIndexEntry e = TileIndexEntry.forCog(k.file(), location(cogKey), job.cogInfo())
+                .withAttributes(Integer.toString(k.year()), null, null, publicUrl(cogKey), scanUrl);
+        String collection = k.collection();
+        List<TileIndexEntry> entries = index(() -> {
+            tileIndex.upsert(collection, e);
+            return tileIndex.entries(collection);
+        });
+        job.indexRows(entries.size());
+        return entries;
+    }
+
+    /** The collection's tile index as a zipped shapefile. */
+    public byte[] tileIndexZip(AerialJob job) {
+        List<TileIndexEntry> entries = index(() -> tileIndex.entries(job.key().collection()));
+        return TileIndexShapefile.zip(job.key().collection(), entries);
+    }
+
+    /** The collection's mapfile, from the index as it is now; never with credentials. */
+    public String mapfile(AerialJob job) {
+        AerialKey k = job.key();
+        String collection = k.collection();
+        String table = TileIndexStore.tableName(collection);
+        MapfileWriter.IndexSource source = tileIndex instanceof GeoPackageTileIndex g
+                ? new MapfileWriter.GeoPackage(g.file(), table)
+                : new MapfileWriter.Postgis(mapfileConnection, table);
+        Envelope extent = index(() -> tileIndex.extent(collection)).orElseThrow(
+                () -> new IllegalStateException("tile index of " + collection + " is empty"));
+        String title = k.county() + " " + k.agency() + " " + k.year() + " " + k.kind().name().toLowerCase(Locale.ROOT)
+                + " (" + (k.bandMode() == BandMode.BW ? "black and white" : "natural colour") + ")";
+        return MapfileWriter.write(new MapfileWriter.Spec(collection, title, extent, source, wmsUrl));
+    }
+
+    private boolean exists(String key) {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a tile index operation; a database that cannot be reached (SQLState class 08 connection, 53 resources,
+     * 57P operator intervention, 40001/40P01 serialization/deadlock) becomes an {@link UncheckedIOException}
+     * around an {@link IOException}: the routes retry it and leave the upload for later instead of blaming it.
+     */
+    static <T> T index(java.util.function.Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.sql.SQLException sql && transientSqlState(sql.getSQLState())) {
+                    throw new UncheckedIOException(new IOException("tile index database unavailable (SQLState "
+                            + sql.getSQLState() + "): " + sql.getMessage()));
+                }
+            }
+            throw e;
+        }
+    }
+
+    static boolean transientSqlState(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                || state.equals("40001") || state.equals("40P01"));
+    }
+
+    // ---- scratch ---------------------------------------------------------------------------------------------
+
+    /** Deletes the upload's scratch folder (success and failure alike). */
+    public void cleanup(AerialJob job) {
+        if (job == null || job.scratchDir() == null) {
+            return;
+        }
+        Path dir = job.scratchDir();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(AerialSteps::deleteQuietly);
+        } catch (IOException e) {
+            LOG.warn("scratch folder {} not fully removed: {}", dir, e.getMessage());
+        }
+    }
+
+    public Path scratchRoot() {
+        return scratchRoot;
+    }
+
+    private static String bandTypes(RasterInfo i) {
+        return i.bands().stream().map(RasterInfo.BandInfo::dataType).distinct().toList().toString();
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // scratch: nothing else to do
+        }
+    }
+}

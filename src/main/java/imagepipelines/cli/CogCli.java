@@ -1,0 +1,113 @@
+package imagepipelines.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import imagepipelines.aerial.BandMode;
+import imagepipelines.aerial.CogCommand;
+import imagepipelines.aerial.CogConverter;
+import imagepipelines.aerial.GdalCommandException;
+import imagepipelines.aerial.RasterInfo;
+import imagepipelines.aerial.RasterRejectedException;
+
+/**
+ * {@code cog [--mode bw|nc] SRC.tif DST.tif}: the aerial routes' GDAL steps on a local file (inspect, the one-pass
+ * COG command, GDAL's COG validator, inspect the result) and a JSON report: band layout, CRS, footprint,
+ * the command, validation. Without {@code --mode}: 1 or 2 bands are bw, 3 or more nc (in the bucket the key says).
+ * Exit code 0 for a valid COG, 1 when the source is rejected or the result is not valid, 2 for usage errors.
+ */
+final class CogCli {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static int run(List<String> args) throws Exception {
+        List<String> files = new ArrayList<>();
+        BandMode mode = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--mode") && i + 1 < args.size()) {
+                String m = args.get(++i).toLowerCase(Locale.ROOT);
+                mode = switch (m) {
+                    case "bw" -> BandMode.BW;
+                    case "nc" -> BandMode.NC;
+                    default -> null;
+                };
+                if (mode == null) {
+                    System.err.println("--mode must be bw or nc");
+                    return 2;
+                }
+            } else {
+                files.add(a);
+            }
+        }
+        if (files.size() != 2) {
+            System.err.println("usage: image-pipelines cog [--mode bw|nc] SRC.tif DST.tif");
+            return 2;
+        }
+        Path src = Path.of(files.get(0));
+        Path dst = Path.of(files.get(1));
+        if (dst.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(dst.toAbsolutePath().getParent());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", src.toString());
+        out.put("output", dst.toString());
+        CogConverter converter = new CogConverter();
+        try {
+            if (mode == null) {
+                RasterInfo probe = new imagepipelines.aerial.RasterInspector().inspect(src);
+                mode = probe.bandCount() >= 3 ? BandMode.NC : BandMode.BW;
+                out.put("modeFrom", probe.bandCount() + " band(s)");
+            }
+            out.put("mode", mode.token());
+            CogConverter.Result r = converter.convert(mode, src, dst);
+            out.put("sourceInfo", describe(r.source()));
+            out.put("command", r.command());
+            out.put("cog", describe(r.cog()));
+            out.put("cogBytes", Files.size(dst));
+            out.put("overviewFactors", CogCommand.overviewLevels(r.cog().width(), r.cog().height()));
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("valid", r.validation().valid());
+            v.put("errors", r.validation().errors());
+            v.put("warnings", r.validation().warnings());
+            out.put("validation", v);
+            out.put("seconds", r.elapsed().toMillis() / 1000.0);
+            System.out.println(JSON.writeValueAsString(out));
+            return r.validation().valid() ? 0 : 1;
+        } catch (RasterRejectedException | GdalCommandException e) {
+            out.put("rejected", e.getMessage());
+            System.out.println(JSON.writeValueAsString(out));
+            return 1;
+        }
+    }
+
+    static Map<String, Object> describe(RasterInfo i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("driver", i.driver());
+        m.put("width", i.width());
+        m.put("height", i.height());
+        List<Map<String, Object>> bands = new ArrayList<>();
+        for (RasterInfo.BandInfo b : i.bands()) {
+            Map<String, Object> bm = new LinkedHashMap<>();
+            bm.put("band", b.index());
+            bm.put("type", b.dataType());
+            bm.put("colour", b.colorInterpretation());
+            bm.put("nodata", b.noData());
+            bands.add(bm);
+        }
+        m.put("bands", bands);
+        m.put("crs", i.epsg() != null ? "EPSG:" + i.epsg() : "(no EPSG code)");
+        m.put("is3857", i.is3857());
+        m.put("footprint3857", i.footprint3857().toWkt());
+        var e = i.footprint3857().envelope();
+        m.put("extent3857", List.of(e.minX(), e.minY(), e.maxX(), e.maxY()));
+        return m;
+    }
+}

@@ -1,0 +1,377 @@
+package imagepipelines.aerial;
+
+import static imagepipelines.testsupport.TestPipelines.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.imageio.ImageIO;
+
+import imagepipelines.local.LocalStack;
+import imagepipelines.testsupport.EmbeddedPostgres;
+import imagepipelines.testsupport.TestPipelines;
+import imagepipelines.testsupport.TestRasters;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real GeoTIFFs through the real aerial routes: embedded S3 (the poller intake), GDAL through camel-exec, GDAL's
+ * COG validator, a real PostGIS, and MapServer's map2img on the published mapfile.
+ */
+class AerialRoutesTest {
+
+    static final String BUCKET = "historic-aerials-test";
+
+    @TempDir
+    static Path dir;
+    static EmbeddedPostgres pg;
+    static TestPipelines p;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.start("aerial", "postgis");
+        p = TestPipelines.start(dir, overrides(pg));
+    }
+
+    static Map<String, String> overrides(EmbeddedPostgres pg) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("pipelines.workflows", "aerial");
+        o.put("aerial.intake.poll.enabled", "true");
+        o.put("aerial.intake.sqs.enabled", "false");
+        o.put("aerial.poll.delay-ms", "200");
+        o.put("aerial.retry.delay-ms", "50");
+        o.put("aerial.retry.max-delay-ms", "200");
+        o.put("aerial.workers", "2");
+        o.put("aerial.postgis.jdbc-url", pg.jdbcUrl());
+        o.put("aerial.postgis.user", pg.user());
+        o.put("aerial.mapfile.postgis-connection", pg.conninfo());
+        o.put("aerial.tile-index.geopackage", dir.resolve("unused.gpkg").toString());
+        return o;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (p != null) {
+                p.close();
+            }
+        } finally {
+            if (pg != null) {
+                pg.close();
+            }
+        }
+    }
+
+    static byte[] sample(String name) {
+        return TestPipelines.resource("/geotiff/" + name);
+    }
+
+    static boolean has(String key) {
+        return p.keys(BUCKET).contains(key);
+    }
+
+    static List<String> rows(String table) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return names;
+            }
+        }
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name, location, src_srs, ST_SRID(geom) FROM " + table + " ORDER BY name")) {
+            while (rs.next()) {
+                assertEquals("EPSG:3857", rs.getString(3));
+                assertEquals(3857, rs.getInt(4));
+                assertTrue(rs.getString(2).startsWith("/vsicurl/http://127.0.0.1:"), rs.getString(2));
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    static Path download(String key) throws Exception {
+        Path f = Files.createTempFile(dir, "dl-", ".tif");
+        Files.write(f, p.get(BUCKET, key));
+        return f;
+    }
+
+    static CogValidator.Result validate(String key) throws Exception {
+        return new CogValidator(new GdalCommandRunner()).validate(download(key));
+    }
+
+    static String secretKey() {
+        return LocalStack.SECRET_KEY;
+    }
+
+    @Test
+    void naturalColourGeoTiffBecomesAValidCogWithIndexRowZipAndARenderableMapfile() throws Exception {
+        String src = "nc/Suffolk/USDA_1962/mosaic/georef/rgb-3band-utm18.tif";
+        String cog = "nc/Suffolk/USDA_1962/mosaic/cog/rgb-3band-utm18.tif";
+        String map = "mapfiles/suffolk_usda_1962_mosaic.map";
+        byte[] bytes = sample(TestRasters.RGB_UTM18);
+        p.put(BUCKET, src, bytes);
+
+        await("COG and mapfile", Duration.ofSeconds(60), () -> has(cog) && has(map));
+        assertTrue(has("nc/Suffolk/USDA_1962/mosaic/cog/tile_index/Suffolk_USDA_1962_mosaic.zip"), p.keys(BUCKET).toString());
+        assertArrayEquals(bytes, p.get(BUCKET, src), "the upload is left as it was");
+        CogValidator.Result v = validate(cog);
+        assertTrue(v.valid(), v.summary());
+        RasterInfo info = new RasterInspector().inspect(download(cog));
+        assertTrue(info.is3857());
+        assertEquals(3, info.bandCount());
+        assertEquals(List.of("rgb-3band-utm18.tif"), rows("suffolk_usda_1962_mosaic"));
+        assertEquals("image/tiff; application=geotiff; profile=cloud-optimized", p.head(BUCKET, cog).contentType());
+
+        String mapfile = new String(p.get(BUCKET, map), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(mapfile.contains("TILEINDEX \"suffolk_usda_1962_mosaic_footprints\""), mapfile);
+        assertTrue(mapfile.contains("TILEITEM \"location\""), mapfile);
+        assertTrue(mapfile.contains("TILESRS \"src_srs\""), mapfile);
+        assertTrue(mapfile.contains("CONNECTIONTYPE POSTGIS"), mapfile);
+        assertFalse(mapfile.toLowerCase().contains("password"), mapfile);
+        assertFalse(mapfile.contains("AWS_"), mapfile);
+        assertFalse(mapfile.contains(secretKey()), mapfile);
+        assertRendered(mapfile, "suffolk_usda_1962_mosaic");
+        assertTrue(Files.notExists(dir.resolve("scratch/aerial")) || isEmpty(dir.resolve("scratch/aerial")),
+                "scratch space cleaned");
+    }
+
+    static boolean isEmpty(Path d) throws Exception {
+        try (var s = Files.list(d)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    /** map2img over the mapfile as published: tiles drawn from the COGs in the bucket (public-read, no keys). */
+    static void assertRendered(String mapfile, String collection) throws Exception {
+        assertRendered(mapfile, collection, new PostgisTileIndex(pg.dataSource()).extent(collection).orElseThrow());
+    }
+
+    /** Renders a square view around {@code e}: corners outside, centre inside the imagery. */
+    static void assertRendered(String mapfile, String collection, Envelope e) throws Exception {
+        Path mf = dir.resolve(collection + ".map");
+        Files.writeString(mf, mapfile);
+        double cx = (e.minX() + e.maxX()) / 2;
+        double cy = (e.minY() + e.maxY()) / 2;
+        double half = Math.max(e.width(), e.height()) * 0.6;
+        Path png = dir.resolve(collection + ".png");
+        int size = 300;
+        String out = TestRasters.run("map2img", "-m", mf.toString(), "-o", png.toString(), "-e",
+                Double.toString(cx - half), Double.toString(cy - half), Double.toString(cx + half),
+                Double.toString(cy + half), "-s", Integer.toString(size), Integer.toString(size),
+                "-l", MapfileWriter.rasterLayer(collection));
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(size, img.getWidth(), out);
+        assertEquals(0xFFFFFF, img.getRGB(2, 2) & 0xFFFFFF, "outside the imagery is background");
+        Set<Integer> colours = new HashSet<>();
+        for (int x = size / 2 - 40; x < size / 2 + 40; x++) {
+            for (int y = size / 2 - 40; y < size / 2 + 40; y++) {
+                int rgb = img.getRGB(x, y) & 0xFFFFFF;
+                if (rgb != 0xFFFFFF) {
+                    colours.add(rgb);
+                }
+            }
+        }
+        assertTrue(colours.size() > 20, "imagery drawn in the centre: " + colours.size() + " colours; " + out);
+    }
+    static Map<String, Object> errorRecord(String key) throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(p.get(BUCKET, "errors/" + key + ".json"), Map.class);
+        return m;
+    }
+
+    static byte[] bytes(Path f) throws Exception {
+        return Files.readAllBytes(f);
+    }
+
+    @Test
+    void twoBlackAndWhiteSourcesInOneCollectionGiveTwoRowsAndBothTilesInTheZip() throws Exception {
+        String prefix = "bw/Ventura/USGS_1947/frames/";
+        p.put(BUCKET, prefix + "georef/utm11.tif", sample(TestRasters.BYTE_UTM11));
+        p.put(BUCKET, prefix + "georef/shade.tif", sample(TestRasters.SHADE_3857));
+        await("two COGs and the mapfile", Duration.ofSeconds(60), () -> has(prefix + "cog/utm11.tif")
+                && has(prefix + "cog/shade.tif") && has("mapfiles/ventura_usgs_1947_frames.map"));
+        await("two rows", Duration.ofSeconds(20), () -> {
+            try {
+                return rows("ventura_usgs_1947_frames").size() == 2;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals(List.of("shade.tif", "utm11.tif"), rows("ventura_usgs_1947_frames"));
+        for (String f : List.of("utm11.tif", "shade.tif")) {
+            CogValidator.Result v = validate(prefix + "cog/" + f);
+            assertTrue(v.valid(), f + ": " + v.summary());
+            RasterInfo info = new RasterInspector().inspect(download(prefix + "cog/" + f));
+            assertEquals(1, info.bandCount());
+            assertTrue(info.is3857());
+        }
+        String zipKey = prefix + "cog/tile_index/Ventura_USGS_1947_frames.zip";
+        await("zip with both rows", Duration.ofSeconds(20), () -> has(zipKey) && zipFeatures(zipKey) == 2);
+        String mapfile = new String(p.get(BUCKET, "mapfiles/ventura_usgs_1947_frames.map"), java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(mapfile.contains(secretKey()));
+        // the two frames are far apart: look at the hillshade one
+        Envelope shade = new PostgisTileIndex(pg.dataSource()).entries("ventura_usgs_1947_frames").stream()
+                .filter(x -> x.name().equals("shade.tif")).findFirst().orElseThrow().footprint().envelope();
+        assertRendered(mapfile, "ventura_usgs_1947_frames", shade);
+    }
+
+    /** Features in the zipped shapefile, read back with OGR. */
+    static int zipFeatures(String key) {
+        try {
+            Path zip = dir.resolve("ti-" + System.nanoTime() + ".zip");
+            Files.write(zip, p.get(BUCKET, key));
+            String out = TestRasters.run("ogrinfo", "-ro", "-so", "-al", "/vsizip/" + zip);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Feature Count: (\\d+)").matcher(out);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void badInputsGetAReadableErrorRecordAndAreLeftUntouchedWhileGoodOnesFlow() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("bad"));
+        String nc = "nc/Kern/USDA_1950/index/georef/";
+        String bw = "bw/Kern/USDA_1950/index/georef/";
+        Map<String, byte[]> uploads = new LinkedHashMap<>();
+        uploads.put(nc + "no-crs.tif", bytes(TestRasters.withoutCrs(work)));
+        uploads.put(nc + "not-a-tiff.tif", bytes(TestRasters.notATiff(work)));
+        uploads.put(nc + "truncated.tif", bytes(TestRasters.truncated(work, 0.6)));
+        uploads.put(nc + "rgb-uint16.tif", bytes(TestRasters.uint16(work, TestRasters.RGB_UTM18)));
+        uploads.put("Kern/USDA_1950/scan 12.tif", sample(TestRasters.BYTE_UTM11));
+        uploads.put(nc + "rgbn.tif", bytes(TestRasters.fourBandNoAlphaUtm18(work)));
+        uploads.put(nc + "rgba.tif", bytes(TestRasters.rgbaUtm18(work)));
+        uploads.put(bw + "shade-uint16.tif", bytes(TestRasters.uint16(work, TestRasters.SHADE_3857)));
+        uploads.forEach((k, v) -> p.put(BUCKET, k, v));
+
+        List<String> rejected = List.of(nc + "no-crs.tif", nc + "not-a-tiff.tif", nc + "truncated.tif",
+                nc + "rgb-uint16.tif", "Kern/USDA_1950/scan 12.tif");
+        await("error records and COGs", Duration.ofSeconds(90), () -> rejected.stream()
+                .allMatch(k -> has("errors/" + k + ".json")) && has("nc/Kern/USDA_1950/index/cog/rgbn.tif")
+                && has("nc/Kern/USDA_1950/index/cog/rgba.tif") && has("bw/Kern/USDA_1950/index/cog/shade-uint16.tif"));
+
+        assertTrue(errorRecord(nc + "no-crs.tif").get("reason").toString().contains("no coordinate reference system"),
+                errorRecord(nc + "no-crs.tif").toString());
+        assertEquals("aerial-inspect-source", errorRecord(nc + "no-crs.tif").get("stage"));
+        assertTrue(errorRecord(nc + "not-a-tiff.tif").get("reason").toString().contains("not a raster GDAL can read"),
+                errorRecord(nc + "not-a-tiff.tif").toString());
+        assertTrue(errorRecord(nc + "truncated.tif").get("reason").toString().contains("truncated"),
+                errorRecord(nc + "truncated.tif").toString());
+        Map<String, Object> sixteen = errorRecord(nc + "rgb-uint16.tif");
+        assertTrue(sixteen.get("reason").toString().contains("UInt16"), sixteen.toString());
+        assertEquals("aerial-compress", sixteen.get("stage"));
+        Map<String, Object> layout = errorRecord("Kern/USDA_1950/scan 12.tif");
+        assertTrue(layout.get("reason").toString().contains("path segments"), layout.toString());
+        assertEquals(AerialKey.LAYOUT, layout.get("expectedLayout"));
+        for (String k : rejected) {
+            assertEquals(uploads.get(k).length, ((Number) errorRecord(k).get("size")).intValue(), k);
+        }
+
+        // every upload is still there, byte for byte
+        uploads.forEach((k, v) -> assertArrayEquals(v, p.get(BUCKET, k), k));
+        // the good ones: 4th band dropped / alpha kept as mask, 16-bit bw stays 16-bit
+        RasterInfo rgbn = new RasterInspector().inspect(download("nc/Kern/USDA_1950/index/cog/rgbn.tif"));
+        assertEquals(3, rgbn.bandCount());
+        RasterInfo bw16 = new RasterInspector().inspect(download("bw/Kern/USDA_1950/index/cog/shade-uint16.tif"));
+        assertEquals("UInt16", bw16.band(1).dataType());
+        for (String k : List.of("nc/Kern/USDA_1950/index/cog/rgbn.tif", "nc/Kern/USDA_1950/index/cog/rgba.tif",
+                "bw/Kern/USDA_1950/index/cog/shade-uint16.tif")) {
+            assertTrue(validate(k).valid(), k);
+        }
+        // nothing for the rejected ones
+        assertFalse(has("nc/Kern/USDA_1950/index/cog/no-crs.tif"));
+        // bw and nc uploads of one county/agency/year/kind share the collection (CONTRACTS §3)
+        assertEquals(List.of("rgba.tif", "rgbn.tif", "shade-uint16.tif"), rows("kern_usda_1950_index"));
+        assertTrue(isEmpty(dir.resolve("scratch/aerial")), "scratch space cleaned after failures too");
+    }
+
+    @Test
+    void anUploadIntoCogIsLeftAloneAndDoesNotLoop() throws Exception {
+        String key = "nc/Marin/USDA_1970/mosaic/cog/handmade.tif";
+        p.put(BUCKET, key, sample(TestRasters.RGB_UTM18));
+        List<String> before = p.keys(BUCKET).stream().filter(k -> k.contains("Marin")).toList();
+        Thread.sleep(2_000); // ten listings
+        assertEquals(before, p.keys(BUCKET).stream().filter(k -> k.contains("Marin")).toList());
+        assertEquals(List.of(key), before);
+        assertFalse(has("errors/" + key + ".json"));
+        assertFalse(has("mapfiles/marin_usda_1970_mosaic.map"));
+    }
+
+    @Test
+    void theSameUploadTwiceChangesNothingAndANewVersionReplacesTheRow() throws Exception {
+        String src = "nc/Napa/USDA_1955/frames/georef/f1.tif";
+        String cog = "nc/Napa/USDA_1955/frames/cog/f1.tif";
+        byte[] first = sample(TestRasters.RGB_UTM18);
+        p.put(BUCKET, src, first);
+        await("COG", Duration.ofSeconds(60), () -> has(cog) && has("mapfiles/napa_usda_1955_frames.map"));
+        var cogHead = p.head(BUCKET, cog);
+        byte[] mapBefore = p.get(BUCKET, "mapfiles/napa_usda_1955_frames.map");
+        List<String> keysBefore = p.keys(BUCKET);
+
+        p.put(BUCKET, src, first); // same bytes again
+        Thread.sleep(2_000);
+        assertEquals(cogHead.eTag(), p.head(BUCKET, cog).eTag());
+        assertEquals(cogHead.lastModified(), p.head(BUCKET, cog).lastModified(), "not written again");
+        assertEquals(keysBefore, p.keys(BUCKET));
+        assertArrayEquals(mapBefore, p.get(BUCKET, "mapfiles/napa_usda_1955_frames.map"));
+        assertEquals(List.of("f1.tif"), rows("napa_usda_1955_frames"));
+
+        // a corrected upload under the same key: processed again, the row replaced (still one)
+        Path work = Files.createDirectories(dir.resolve("napa"));
+        Path west = work.resolve("west.tif");
+        TestRasters.run("gdal_translate", "-q", "-srcwin", "0", "0", "400", "718",
+                TestRasters.sample(work, TestRasters.RGB_UTM18).toString(), west.toString());
+        Envelope wide = new PostgisTileIndex(pg.dataSource()).extent("napa_usda_1955_frames").orElseThrow();
+        p.put(BUCKET, src, bytes(west));
+        await("new COG", Duration.ofSeconds(60), () -> !cogHead.eTag().equals(p.head(BUCKET, cog).eTag()));
+        await("row replaced", Duration.ofSeconds(20), () -> new PostgisTileIndex(pg.dataSource())
+                .extent("napa_usda_1955_frames").orElseThrow().width() < wide.width() * 0.7);
+        assertEquals(List.of("f1.tif"), rows("napa_usda_1955_frames"));
+        assertTrue(validate(cog).valid());
+        assertTrue(p.keys(BUCKET).stream().noneMatch(k -> k.startsWith("errors/nc/Napa")), p.keys(BUCKET).toString());
+    }
+
+    @Test
+    void aTileIndexOutageIsNotTheUploadsFaultItIsFinishedWhenTheDatabaseIsBack() throws Exception {
+        String src = "nc/Lake/USDA_1958/frames/georef/outage.tif";
+        pg.pause();
+        try {
+            p.put(BUCKET, src, sample(TestRasters.RGB_UTM18));
+            Thread.sleep(4_000); // several listings, each retried with backoff
+            assertFalse(has("errors/" + src + ".json"), "a database outage is not the upload's fault");
+            assertFalse(has("mapfiles/lake_usda_1958_frames.map"));
+            assertTrue(has(src));
+        } finally {
+            pg.resume();
+        }
+        await("row and mapfile once the database is back", Duration.ofSeconds(60), () -> {
+            try {
+                return has("mapfiles/lake_usda_1958_frames.map") && rows("lake_usda_1958_frames").size() == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(validate("nc/Lake/USDA_1958/frames/cog/outage.tif").valid());
+        assertFalse(has("errors/" + src + ".json"));
+    }
+}

@@ -1,0 +1,147 @@
+package imagepipelines.aerial;
+
+import static imagepipelines.testsupport.TestPipelines.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import imagepipelines.testsupport.TestPipelines;
+import imagepipelines.testsupport.TestRasters;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production intake (S3 event notifications on SQS, real event JSON) with the other two alternatives: the
+ * upload downloaded to scratch instead of read through /vsis3/, and the GeoPackage tile index (no PostGIS).
+ */
+class AerialSqsIntakeRoutesTest {
+
+    static final String BUCKET = "historic-aerials-test";
+    static final String QUEUE = "historic-aerials-events-test";
+
+    @TempDir
+    static Path dir;
+    static TestPipelines p;
+    static String queueUrl;
+    static Path gpkg;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gpkg = dir.resolve("index/tile-index.gpkg");
+        p = TestPipelines.start(dir, Map.of(
+                "pipelines.workflows", "aerial",
+                "aerial.intake.poll.enabled", "false",
+                "aerial.intake.sqs.enabled", "true",
+                "aerial.queue.wait-seconds", "1",
+                "aerial.source.vsis3", "false",
+                "aerial.tile-index.geopackage", gpkg.toString(),
+                "aerial.retry.delay-ms", "50",
+                "aerial.retry.max-delay-ms", "200"));
+        queueUrl = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    static void notify(String key) {
+        String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
+        String event = """
+            {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-west-2",
+              "eventTime":"2026-11-21T08:00:00.000Z","eventName":"ObjectCreated:Put",
+              "s3":{"s3SchemaVersion":"1.0","configurationId":"aerial",
+                    "bucket":{"name":"%s","arn":"arn:aws:s3:::%s"},
+                    "object":{"key":"%s","size":1234,"eTag":"0123456789abcdef","sequencer":"0055AED6DCD90281E5"}}}]}
+            """.formatted(BUCKET, BUCKET, encoded);
+        p.stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(event));
+    }
+
+    static boolean has(String key) {
+        return p.keys(BUCKET).contains(key);
+    }
+
+    static boolean queueEmpty() {
+        Map<String, String> a = p.stack.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNamesWithStrings(
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+        return "0".equals(a.get("ApproximateNumberOfMessages")) && "0".equals(a.get("ApproximateNumberOfMessagesNotVisible"));
+    }
+
+    @Test
+    void eventsDriveTheRoutesWithDownloadedSourcesAndAGeoPackageIndex() throws Exception {
+        String src = "nc/San Luis Obispo/USDA_1949/mosaic/georef/Landsat scene+1.tif";
+        String cog = "nc/San Luis Obispo/USDA_1949/mosaic/cog/Landsat scene+1.tif";
+        byte[] rgb = TestPipelines.resource("/geotiff/" + TestRasters.RGB_UTM18);
+        p.put(BUCKET, src, rgb);
+        notify(src);
+        // mapfiles/<collection lower case>.map, spaces and all (CONTRACTS §3); the table name is sanitised
+        await("COG and mapfile", Duration.ofSeconds(60),
+                () -> has(cog) && has("mapfiles/san luis obispo_usda_1949_mosaic.map"));
+        await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
+        Path local = dir.resolve("cog.tif");
+        Files.write(local, p.get(BUCKET, cog));
+        assertTrue(new CogValidator(new GdalCommandRunner()).validate(local).valid());
+        assertArrayEquals(rgb, p.get(BUCKET, src));
+
+        GeoPackageTileIndex index = new GeoPackageTileIndex(gpkg);
+        List<TileIndexEntry> entries = index.entries("San Luis Obispo_USDA_1949_mosaic");
+        assertEquals(1, entries.size());
+        assertEquals("Landsat scene+1.tif", entries.get(0).name());
+        assertTrue(entries.get(0).location().endsWith("/cog/Landsat%20scene%2B1.tif"), entries.get(0).location());
+        String mapKey = p.keys(BUCKET).stream().filter(k -> k.startsWith("mapfiles/")).findFirst().orElseThrow();
+        String mapfile = new String(p.get(BUCKET, mapKey), StandardCharsets.UTF_8);
+        assertTrue(mapfile.contains("CONNECTIONTYPE OGR"), mapfile);
+        assertTrue(mapfile.contains("TILEITEM \"location\""), mapfile);
+        assertTrue(mapfile.contains("DATA \"san_luis_obispo_usda_1949_mosaic\""), mapfile);
+        try (Stream<Path> s = Files.list(dir.resolve("scratch/aerial"))) {
+            assertEquals(0, s.count(), "downloaded source and COG removed");
+        }
+
+        // the same event again (S3 delivers at least once): nothing is written again
+        var cogHead = p.head(BUCKET, cog);
+        notify(src);
+        await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
+        assertEquals(cogHead.lastModified(), p.head(BUCKET, cog).lastModified());
+        assertEquals(1, new GeoPackageTileIndex(gpkg).entries("San Luis Obispo_USDA_1949_mosaic").size());
+
+        // an event for a scan: made public-read, nothing else; an event for our own COG: ignored
+        String scan = "nc/San Luis Obispo/USDA_1949/mosaic/scanned/Landsat scene+1.tif";
+        p.put(BUCKET, scan, rgb);
+        notify(scan);
+        notify(cog);
+        await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
+        Thread.sleep(500);
+        assertTrue(p.s3().getObjectAcl(r -> r.bucket(BUCKET).key(scan)).grants().stream()
+                .anyMatch(g -> g.grantee().uri() != null && g.grantee().uri().endsWith("AllUsers")), "public-read");
+        assertArrayEquals(rgb, p.get(BUCKET, scan));
+        assertFalse(p.keys(BUCKET).stream().anyMatch(k -> k.startsWith("errors/nc/San Luis Obispo")), p.keys(BUCKET).toString());
+        assertFalse(has("nc/San Luis Obispo/USDA_1949/mosaic/cog/scanned"));
+    }
+
+    @Test
+    void aBadUploadAnnouncedByAnEventGetsItsErrorRecordAndTheMessageIsDeleted() throws Exception {
+        String src = "bw/Inyo/USGS_1944/frames/georef/notes.tif";
+        p.put(BUCKET, src, "not a tiff\n".getBytes(StandardCharsets.UTF_8));
+        notify(src);
+        await("error record", Duration.ofSeconds(30), () -> has("errors/" + src + ".json"));
+        await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
+        String record = new String(p.get(BUCKET, "errors/" + src + ".json"), StandardCharsets.UTF_8);
+        assertTrue(record.contains("not a raster GDAL can read"), record);
+        assertFalse(record.contains(imagepipelines.local.LocalStack.SECRET_KEY));
+        assertFalse(has("bw/Inyo/USGS_1944/frames/cog/notes.tif"));
+    }
+}
