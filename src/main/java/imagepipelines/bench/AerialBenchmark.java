@@ -101,7 +101,7 @@ public final class AerialBenchmark {
         props.put("pipelines.stage", "bench");
         props.put("pipelines.local.data-dir", work.resolve("local").toString());
         props.put("pipelines.scratch-dir", work.resolve("scratch").toString());
-        props.put("camel.server.port", String.valueOf(freePort()));
+        props.put("camel.server.port", String.valueOf(imagepipelines.local.LoopbackPorts.free()));
         props.put("aerial.poll.delay-ms", "100");
         String bucket = settings.resolve("{{aerial.bucket}}", props);
         String key = "nc/Bench/USDA_2000/mosaic/georef/big-" + System.currentTimeMillis() + ".tif";
@@ -221,10 +221,4 @@ public final class AerialBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
-    }
 }

@@ -80,7 +80,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare a data directory for PostgreSQL (as root the '" + USER
                     + "' user from Debian's postgresql package is needed)", e);
         }
-        EmbeddedPostgres pg = new EmbeddedPostgres(dir, bin, asRoot, freePort(), database);
+        EmbeddedPostgres pg = new EmbeddedPostgres(dir, bin, asRoot, imagepipelines.local.LoopbackPorts.free(), database);
         try {
             pg.initAndStart();
             pg.createDatabase(extensions);
@@ -106,7 +106,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 if (attempt == 3) {
                     throw e;
                 }
-                port = freePort(); // another process took the port between probing and binding
+                port = imagepipelines.local.LoopbackPorts.free(); // another process took the port between probing and binding
             }
         }
     }
@@ -271,12 +271,4 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
