@@ -278,6 +278,27 @@ class BulkUploadRoutesTest {
     }
 
     @Test
+    void anUnavailableApiIsRetriedAndTheBatchStillCompletes() throws Exception {
+        byte[] zip = new Zips().add("retry/reconyx_hc550_small.jpg", Zips.variant(HC550, "retry")).build();
+        p.api().failNext(2, 503);
+        String batch = upload(zip);
+        awaitEnd(batch);
+        assertEquals(List.of(Set.of("total", "uploadComplete"), Set.of("processingStart"),
+                Set.of("ingestionComplete"), Set.of("processingEnd")), updates(batch));
+        assertTrue(p.api().calls("UpdateBatch").stream().anyMatch(c -> c.status() == 503));
+        assertEquals(3, p.keys(SERVING).size());
+        assertEquals(List.of(), deadLetters());
+    }
+
+    @Test
+    void aZipNotNamedAfterABatchIsKeptAsDeadLetter() throws Exception {
+        p.put(INGESTION, "uploads/holiday.zip", new Zips().add("a.jpg", PC900).build());
+        await("the zip to be moved", WAIT, () -> deadLetters().contains("BAD_ARCHIVE/UNKNOWN_BATCH/holiday.zip"));
+        assertFalse(p.keys(INGESTION).contains("uploads/holiday.zip"));
+        assertEquals(List.of(), p.api().calls("UpdateBatch"));
+    }
+
+    @Test
     void emptyArchiveEndsTheBatchWithAnError() throws Exception {
         String batch = upload(new Zips().build());
         awaitEnd(batch);
@@ -304,7 +325,7 @@ class BulkUploadRoutesTest {
     static List<Set<String>> updates(String batch) {
         List<Set<String>> out = new ArrayList<>();
         for (FakeAnimlApi.Call c : p.api().calls("UpdateBatch")) {
-            if (batch.equals(c.input().get("_id"))) {
+            if (batch.equals(c.input().get("_id")) && c.status() == 200) {
                 Set<String> fields = new TreeSet<>(c.input().keySet());
                 fields.remove("_id");
                 out.add(Set.copyOf(fields));
