@@ -99,8 +99,20 @@ public final class BulkRun {
         return hidden.get();
     }
 
+    private volatile int lastCheckpoint;
+
     public void extractedOne() {
         extracted.incrementAndGet();
+    }
+
+    /** True once per {@code every} extracted entries (for one thread), to write the batch record in between. */
+    public synchronized boolean checkpointDue(int every) {
+        int n = extracted.get();
+        if (every > 0 && n - lastCheckpoint >= every) {
+            lastCheckpoint = n;
+            return true;
+        }
+        return false;
     }
 
     public int extracted() {

@@ -305,6 +305,10 @@ class BulkUploadRoutesTest {
         assertOneArchiveError(batch, "contains no images");
         assertEquals(0, ((Number) p.api().batches().get(batch).get("total")).intValue());
         assertFalse(p.keys(INGESTION).contains(batch + ".zip"));
+        HttpResponse<String> unknown = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + p.httpPort + "/batches/batch-" + UUID.randomUUID())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, unknown.statusCode());
     }
 
     // ---------------------------------------------------------------------------------------------------------
