@@ -54,7 +54,21 @@ public final class BatchBook {
         s.put("ingestionComplete", extractionDone ? Instant.now().toString() : null);
         s.put("extracted", run.extracted());
         s.put("extractFailed", run.extractFailed());
+        s.put("doneEntries", run.doneEntries());
         put(openKey(run.batchId()), s);
+    }
+
+    /**
+     * When an earlier extraction of the same zip was interrupted (its open record has no ingestionComplete), skips
+     * the entries it recorded as written. Returns how many.
+     */
+    public int resume(BulkRun run) {
+        Map<String, Object> s = get(openKey(run.batchId()));
+        if (s == null || s.get("ingestionComplete") != null || !run.zipKey().equals(s.get("zip"))
+                || !(s.get("doneEntries") instanceof String done)) {
+            return 0;
+        }
+        return run.resume(done);
     }
 
     public List<Map<String, Object>> openBatches() {

@@ -2,6 +2,8 @@ package imagepipelines.ingest.bulk;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +32,9 @@ public final class BulkRun {
     private final AtomicInteger extractFailed = new AtomicInteger();
     private final AtomicLong inflatedBytes = new AtomicLong();
     private volatile String fatal;
+    /** Catalog indexes of the entries written to the ingestion bucket (this run and, after a crash, earlier runs). */
+    private final BitSet done = new BitSet();
+    private int resumed;
 
     public BulkRun(String batchId, String bucket, String zipKey, String zipName) {
         this.batchId = batchId;
@@ -67,8 +72,31 @@ public final class BulkRun {
         return planned;
     }
 
+    /** Images to ingest, counting those an interrupted earlier run already extracted. */
     public int total() {
-        return planned.size();
+        return planned.size() + resumed;
+    }
+
+    public synchronized void markDone(int index) {
+        done.set(index);
+    }
+
+    /** The extracted entries, for the batch record (base64 of a bit set of catalog indexes). */
+    public synchronized String doneEntries() {
+        return Base64.getEncoder().encodeToString(done.toByteArray());
+    }
+
+    /**
+     * Continues an extraction that was interrupted (crash, redeploy): entries the earlier run recorded as written are
+     * not written again, since they may already be processed and would come back as duplicates.
+     */
+    public synchronized int resume(String doneEntries) {
+        BitSet earlier = BitSet.valueOf(Base64.getDecoder().decode(doneEntries));
+        int before = planned.size();
+        planned.removeIf(p -> earlier.get(p.entry().index()));
+        resumed = before - planned.size();
+        done.or(earlier);
+        return resumed;
     }
 
     public void problem(String message) {
@@ -116,7 +144,7 @@ public final class BulkRun {
     }
 
     public int extracted() {
-        return extracted.get();
+        return extracted.get() + resumed;
     }
 
     public void failedOne(String message) {

@@ -94,7 +94,9 @@ public final class EntryInflater {
 
     /** After a successful upload of the entry. */
     public void extracted(Exchange exchange) {
-        exchange.getProperty("bulk", BulkRun.class).extractedOne();
+        BulkRun run = exchange.getProperty("bulk", BulkRun.class);
+        run.markDone(exchange.getProperty("entry", BulkRun.Planned.class).entry().index());
+        run.extractedOne();
     }
 
     /** After an entry failed: its reason is recorded for the batch errors; the other entries go on. */

@@ -299,6 +299,27 @@ class BulkUploadRoutesTest {
     }
 
     @Test
+    void anInterruptedExtractionResumesWithoutWritingEntriesAgain() throws Exception {
+        byte[] zip = new Zips()
+                .add("first/reconyx_hc550_small.jpg", Zips.variant(HC550, "resume"))     // catalog index 1
+                .add("second/reconyx_hc500_night_ir_small.jpg", Zips.variant(HC500, "resume"))
+                .build();
+        String batch = "batch-" + UUID.randomUUID();
+        // what a run that crashed after writing entry 1 (and before finishing) left behind
+        byte[] record = ("{\"batchId\":\"" + batch + "\",\"zip\":\"" + batch + ".zip\",\"total\":2,"
+                + "\"processingStart\":\"" + java.time.Instant.now() + "\",\"ingestionComplete\":null,"
+                + "\"extracted\":1,\"extractFailed\":0,\"doneEntries\":\"Ag==\"}").getBytes();
+        p.put(DEADLETTER, "_control/bulk-batches/open/" + batch + ".json", record);
+        p.put(INGESTION, batch + ".zip", zip);
+        awaitEnd(batch);
+        assertEquals(2, ((Number) p.api().batches().get(batch).get("total")).intValue());
+        List<FakeAnimlApi.Call> created = p.api().calls("CreateImageRecord");
+        assertEquals(1, created.size());
+        assertEquals("second/reconyx_hc500_night_ir_small.jpg", ((Map<?, ?>) created.get(0).input().get("md")).get("Path"));
+        assertEquals(List.of(), batchErrors(batch));
+    }
+
+    @Test
     void emptyArchiveEndsTheBatchWithAnError() throws Exception {
         String batch = upload(new Zips().build());
         awaitEnd(batch);
