@@ -36,12 +36,14 @@ public final class BatchBook {
     private final String bucket;
     private final String prefix;
     private final String ingestion;
+    private final long orphanGraceMillis;
 
-    public BatchBook(S3Client s3, String bucket, String prefix, String ingestion) {
+    public BatchBook(S3Client s3, String bucket, String prefix, String ingestion, long orphanGraceMillis) {
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = prefix.endsWith("/") ? prefix : prefix + "/";
         this.ingestion = ingestion;
+        this.orphanGraceMillis = orphanGraceMillis;
     }
 
     /** Written when extraction starts (ingestionComplete still null) and again when it ends. */
@@ -55,7 +57,41 @@ public final class BatchBook {
         s.put("extracted", run.extracted());
         s.put("extractFailed", run.extractFailed());
         s.put("doneEntries", run.doneEntries());
+        s.put("updated", Instant.now().toString());
         put(openKey(run.batchId()), s);
+    }
+
+    /**
+     * The run that extracted the batch stopped (crash) after its zip was deleted or moved but before it recorded
+     * ingestionComplete: nothing would ever finish the batch. True when the record is older than the grace period,
+     * has no ingestionComplete and its zip is no longer in the ingestion bucket.
+     */
+    public boolean orphaned(Map<String, Object> s) {
+        if (s.get("ingestionComplete") != null || !(s.get("updated") instanceof String updated)
+                || Instant.parse(updated).plusMillis(orphanGraceMillis).isAfter(Instant.now())) {
+            return false;
+        }
+        String zip = (String) s.get("zip");
+        try {
+            s3.headObject(r -> r.bucket(ingestion).key(zip));
+            return false;
+        } catch (NoSuchKeyException e) {
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    /** Records ingestionComplete on an open record (see {@link #orphaned}); returns the new record. */
+    public Map<String, Object> ingestionComplete(Map<String, Object> s) {
+        Map<String, Object> r = new LinkedHashMap<>(s);
+        r.put("ingestionComplete", Instant.now().toString());
+        r.put("updated", Instant.now().toString());
+        put(openKey((String) s.get("batchId")), r);
+        return r;
     }
 
     /**

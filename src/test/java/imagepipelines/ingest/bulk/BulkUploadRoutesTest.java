@@ -320,6 +320,18 @@ class BulkUploadRoutesTest {
     }
 
     @Test
+    void aBatchWhoseExtractionDiedAfterRemovingTheZipIsCompletedByTheTracker() throws Exception {
+        String batch = "batch-" + UUID.randomUUID();
+        byte[] record = ("{\"batchId\":\"" + batch + "\",\"zip\":\"" + batch + ".zip\",\"total\":0,"
+                + "\"processingStart\":\"2020-01-01T00:00:00Z\",\"ingestionComplete\":null,"
+                + "\"extracted\":0,\"extractFailed\":0,\"doneEntries\":\"\",\"updated\":\"2020-01-01T00:00:00Z\"}")
+                .getBytes();
+        p.put(DEADLETTER, "_control/bulk-batches/open/" + batch + ".json", record);
+        awaitEnd(batch);
+        assertEquals(List.of(Set.of("ingestionComplete"), Set.of("processingEnd")), updates(batch));
+    }
+
+    @Test
     void emptyArchiveEndsTheBatchWithAnError() throws Exception {
         String batch = upload(new Zips().build());
         awaitEnd(batch);
