@@ -74,6 +74,11 @@ public final class BulkPlanner {
         try {
             ZipCatalog catalog = ZipCatalog.read(s3, upload.bucket(), upload.key(), maxEntries, maxDirectoryBytes, names);
             plan(run, catalog);
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            run.gone();
         } catch (BadArchiveException e) {
             run.fatal(e.getMessage());
             run.planned().clear();

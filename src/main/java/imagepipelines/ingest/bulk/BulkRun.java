@@ -32,6 +32,7 @@ public final class BulkRun {
     private final AtomicInteger extractFailed = new AtomicInteger();
     private final AtomicLong inflatedBytes = new AtomicLong();
     private volatile String fatal;
+    private volatile boolean gone;
     /** Catalog indexes of the entries written to the ingestion bucket (this run and, after a crash, earlier runs). */
     private final BitSet done = new BitSet();
     private int resumed;
@@ -174,6 +175,15 @@ public final class BulkRun {
 
     public String fatal() {
         return fatal;
+    }
+
+    /** The zip is no longer in the bucket: a repeated event for an upload already handled. */
+    public void gone() {
+        gone = true;
+    }
+
+    public boolean isGone() {
+        return gone;
     }
 
     /**

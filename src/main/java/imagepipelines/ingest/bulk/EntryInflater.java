@@ -40,6 +40,7 @@ public final class EntryInflater {
         ZipCatalog.Entry e = p.entry();
         String label = "entry '" + e.name() + "'";
         InputStream body = exchange.getMessage().getBody(InputStream.class);
+        Inflater inflater = null;
         try {
             byte[] header = body.readNBytes(30);
             ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
@@ -56,8 +57,9 @@ public final class EntryInflater {
             InputStream data = new Bounded(body, e.compressedSize());
             if (e.method() == 8) {
                 // raw deflate; the extra zero byte is the "dummy" byte Inflater may ask for at the end
+                inflater = new Inflater(true);
                 data = new InflaterInputStream(new SequenceInputStream(data, new ByteArrayInputStream(new byte[1])),
-                        new Inflater(true), 16 * 1024);
+                        inflater, 16 * 1024);
             }
             int size = (int) e.size();
             byte[] out = new byte[size];
@@ -88,6 +90,9 @@ public final class EntryInflater {
         } catch (IOException io) {
             throw new EntryProblem(label + ": reading it failed (" + io.getMessage() + ")", io);
         } finally {
+            if (inflater != null) {
+                inflater.end(); // native memory now, not at the next GC
+            }
             release(body);
         }
     }

@@ -65,7 +65,11 @@ class BulkSqsIntakeTest {
         });
         assertEquals(6, p.keys(SERVING).size());
         assertEquals(2, ((Number) p.api().batches().get(batch).get("total")).intValue());
+        // the zip's event delivered again (S3 delivers at least once): the zip is gone, nothing happens
+        announce(batch + ".zip");
         await("queue drained", Duration.ofSeconds(30), () -> queued() == 0);
+        assertEquals(4, p.api().calls("UpdateBatch").size());
+        assertEquals(List.of(), p.keys(INGESTION));
     }
 
     static void announce(String key) {
