@@ -152,6 +152,7 @@ public final class BatchBook {
         p.put("done", done);
         p.put("failed", failed);
         p.put("remaining", left);
+        p.put("extracted", extracted);
         p.put("rate", Math.round(rate * 100) / 100.0);
         Object eta = left == 0 ? (Object) 0L : rate > 0 ? (Object) Math.round(left / rate) : null;
         p.put("eta", eta);
