@@ -175,13 +175,30 @@ public final class BatchBook {
         s3.deleteObject(r -> r.bucket(bucket).key(openKey(id)));
     }
 
-    /** Called by the dead-letter route for an image of a batch: one marker per upload key (idempotent). */
+    /**
+     * Called by the dead-letter route for an image of a batch: one marker per upload key (idempotent), only for
+     * batches this book tracks (an open record), so images of batches uploaded some other way leave no trace here.
+     */
     public void noteFailed(UploadKey upload) {
-        if (upload == null || upload.batchId() == null) {
+        if (upload == null || upload.batchId() == null || !exists(openKey(upload.batchId()))) {
             return;
         }
         String marker = prefix + "failed/" + upload.batchId() + "/" + md5(upload.key());
         s3.putObject(r -> r.bucket(bucket).key(marker), RequestBody.empty());
+    }
+
+    private boolean exists(String key) {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private long count(String b, String p) {

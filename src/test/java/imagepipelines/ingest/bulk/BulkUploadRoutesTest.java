@@ -293,8 +293,9 @@ class BulkUploadRoutesTest {
     @Test
     void aZipNotNamedAfterABatchIsKeptAsDeadLetter() throws Exception {
         p.put(INGESTION, "uploads/holiday.zip", new Zips().add("a.jpg", PC900).build());
-        await("the zip to be moved", WAIT, () -> deadLetters().contains("BAD_ARCHIVE/UNKNOWN_BATCH/holiday.zip"));
-        assertFalse(p.keys(INGESTION).contains("uploads/holiday.zip"));
+        // copied first, deleted second
+        await("the zip to be moved", WAIT, () -> deadLetters().contains("BAD_ARCHIVE/UNKNOWN_BATCH/holiday.zip")
+                && !p.keys(INGESTION).contains("uploads/holiday.zip"));
         assertEquals(List.of(), p.api().calls("UpdateBatch"));
     }
 
@@ -352,11 +353,9 @@ class BulkUploadRoutesTest {
         return batch;
     }
 
+    /** Until the API answered an updateBatch with processingEnd (the stand-in records a call after answering it). */
     static void awaitEnd(String batch) {
-        await("processingEnd of " + batch, WAIT, () -> {
-            Map<String, Object> b = p.api().batches().get(batch);
-            return b != null && b.get("processingEnd") != null;
-        });
+        await("processingEnd of " + batch, WAIT, () -> updates(batch).contains(Set.of("processingEnd")));
     }
 
     static List<Set<String>> updates(String batch) {
