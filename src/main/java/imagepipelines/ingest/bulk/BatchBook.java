@@ -1,0 +1,247 @@
+package imagepipelines.ingest.bulk;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import imagepipelines.ingest.UploadKey;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The durable record of bulk batches, kept as small JSON objects in S3 so that any replica can track and report
+ * them and a restart loses nothing: {@code <prefix>open/<batchId>.json} while images are in flight,
+ * {@code <prefix>closed/<batchId>.json} after processingEnd, and one empty marker per dead-lettered image under
+ * {@code <prefix>failed/<batchId>/}. A batch is finished when its extraction is complete and no object is left under
+ * {@code <batchId>/} in the ingestion bucket: each image's upload is deleted only after it was processed or
+ * dead-lettered, so the ingestion bucket itself is the batch's work queue.
+ */
+public final class BatchBook {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final String ingestion;
+    private final long orphanGraceMillis;
+
+    public BatchBook(S3Client s3, String bucket, String prefix, String ingestion, long orphanGraceMillis) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.prefix = prefix.endsWith("/") ? prefix : prefix + "/";
+        this.ingestion = ingestion;
+        this.orphanGraceMillis = orphanGraceMillis;
+    }
+
+    /** Written when extraction starts (ingestionComplete still null) and again when it ends. */
+    public void record(BulkRun run, boolean extractionDone) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("batchId", run.batchId());
+        s.put("zip", run.zipKey());
+        s.put("total", run.total());
+        s.put("processingStart", run.started().toString());
+        s.put("ingestionComplete", extractionDone ? Instant.now().toString() : null);
+        s.put("extracted", run.extracted());
+        s.put("extractFailed", run.extractFailed());
+        s.put("doneEntries", run.doneEntries());
+        s.put("updated", Instant.now().toString());
+        put(openKey(run.batchId()), s);
+    }
+
+    /**
+     * The run that extracted the batch stopped (crash) after its zip was deleted or moved but before it recorded
+     * ingestionComplete: nothing would ever finish the batch. True when the record is older than the grace period,
+     * has no ingestionComplete and its zip is no longer in the ingestion bucket.
+     */
+    public boolean orphaned(Map<String, Object> s) {
+        if (s.get("ingestionComplete") != null || !(s.get("updated") instanceof String updated)
+                || Instant.parse(updated).plusMillis(orphanGraceMillis).isAfter(Instant.now())) {
+            return false;
+        }
+        String zip = (String) s.get("zip");
+        try {
+            s3.headObject(r -> r.bucket(ingestion).key(zip));
+            return false;
+        } catch (NoSuchKeyException e) {
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    /** Records ingestionComplete on an open record (see {@link #orphaned}); returns the new record. */
+    public Map<String, Object> ingestionComplete(Map<String, Object> s) {
+        Map<String, Object> r = new LinkedHashMap<>(s);
+        r.put("ingestionComplete", Instant.now().toString());
+        r.put("updated", Instant.now().toString());
+        put(openKey((String) s.get("batchId")), r);
+        return r;
+    }
+
+    /**
+     * When an earlier extraction of the same zip was interrupted (its open record has no ingestionComplete), skips
+     * the entries it recorded as written. Returns how many.
+     */
+    public int resume(BulkRun run) {
+        Map<String, Object> s = get(openKey(run.batchId()));
+        if (s == null || s.get("ingestionComplete") != null || !run.zipKey().equals(s.get("zip"))
+                || !(s.get("doneEntries") instanceof String done)) {
+            return 0;
+        }
+        return run.resume(done);
+    }
+
+    public List<Map<String, Object>> openBatches() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + "open/")).contents()) {
+            Map<String, Object> s = get(o.key());
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Progress of a batch from real state, or null when the batch is unknown. */
+    public Map<String, Object> status(String batchId) {
+        if (batchId == null || !batchId.matches("batch-[0-9a-f-]{36}")) {
+            return null;
+        }
+        Map<String, Object> s = get(openKey(batchId));
+        if (s == null) {
+            return get(closedKey(batchId));
+        }
+        return progress(s);
+    }
+
+    /** {total, done, failed, remaining, rate (images/s), eta (s, or null)} plus the recorded times. */
+    public Map<String, Object> progress(Map<String, Object> s) {
+        String id = (String) s.get("batchId");
+        int total = ((Number) s.get("total")).intValue();
+        int extracted = ((Number) s.get("extracted")).intValue();
+        int extractFailed = ((Number) s.get("extractFailed")).intValue();
+        boolean extractionDone = s.get("ingestionComplete") != null;
+        long remaining = count(ingestion, id + "/");
+        long deadLettered = count(bucket, prefix + "failed/" + id + "/");
+        long finished = Math.max(0, extracted - remaining);
+        long done = Math.max(0, finished - deadLettered);
+        long failed = extractFailed + deadLettered;
+        double seconds = Math.max(1e-3, Duration.between(Instant.parse((String) s.get("processingStart")),
+                Instant.now()).toMillis() / 1000.0);
+        double rate = (done + failed) / seconds;
+        long left = Math.max(0, total - done - failed);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("batch", id);
+        p.put("total", total);
+        p.put("done", done);
+        p.put("failed", failed);
+        p.put("remaining", left);
+        p.put("extracted", extracted);
+        p.put("rate", Math.round(rate * 100) / 100.0);
+        Object eta = left == 0 ? (Object) 0L : rate > 0 ? (Object) Math.round(left / rate) : null;
+        p.put("eta", eta);
+        p.put("processingStart", s.get("processingStart"));
+        p.put("ingestionComplete", s.get("ingestionComplete"));
+        p.put("processingEnd", s.get("processingEnd"));
+        p.put("finished", extractionDone && remaining == 0);
+        return p;
+    }
+
+    /** Records processingEnd: the open record becomes a closed one with the final figures. */
+    public void close(Map<String, Object> progress) {
+        String id = (String) progress.get("batch");
+        Map<String, Object> closed = new LinkedHashMap<>(progress);
+        closed.put("processingEnd", Instant.now().toString());
+        closed.put("finished", true);
+        closed.put("remaining", 0);
+        closed.put("eta", 0);
+        put(closedKey(id), closed);
+        s3.deleteObject(r -> r.bucket(bucket).key(openKey(id)));
+    }
+
+    /**
+     * Called by the dead-letter route for an image of a batch: one marker per upload key (idempotent), only for
+     * batches this book tracks (an open record), so images of batches uploaded some other way leave no trace here.
+     */
+    public void noteFailed(UploadKey upload) {
+        if (upload == null || upload.batchId() == null || !exists(openKey(upload.batchId()))) {
+            return;
+        }
+        String marker = prefix + "failed/" + upload.batchId() + "/" + md5(upload.key());
+        s3.putObject(r -> r.bucket(bucket).key(marker), RequestBody.empty());
+    }
+
+    private boolean exists(String key) {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private long count(String b, String p) {
+        long n = 0;
+        for (var page : s3.listObjectsV2Paginator(r -> r.bucket(b).prefix(p))) {
+            n += page.keyCount() == null ? page.contents().size() : page.keyCount();
+        }
+        return n;
+    }
+
+    private String openKey(String id) {
+        return prefix + "open/" + id + ".json";
+    }
+
+    private String closedKey(String id) {
+        return prefix + "closed/" + id + ".json";
+    }
+
+    private void put(String key, Map<String, Object> value) {
+        try {
+            byte[] b = JSON.writeValueAsBytes(value);
+            s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromBytes(b));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> get(String key) {
+        try {
+            return JSON.readValue(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray(), Map.class);
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String md5(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

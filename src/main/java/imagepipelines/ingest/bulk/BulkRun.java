@@ -1,0 +1,223 @@
+package imagepipelines.ingest.bulk;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One bulk upload being worked on: the batch, the entries to extract, and what went wrong. Shared (by reference)
+ * by the parallel sub-exchanges of the split, hence the synchronized lists and atomic counters.
+ */
+public final class BulkRun {
+
+    /** An entry to extract: its catalog record, its key in the ingestion bucket, and its byte range in the zip. */
+    public record Planned(ZipCatalog.Entry entry, String path, String key, long rangeStart, long rangeEnd) {
+    }
+
+    private final String batchId;
+    private final String bucket;
+    private final String zipKey;
+    private final String zipName;
+    private final Instant started = Instant.now();
+    private final List<Planned> planned = new ArrayList<>();
+    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> nonImages = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger hidden = new AtomicInteger();
+    private final AtomicInteger extracted = new AtomicInteger();
+    private final AtomicInteger extractFailed = new AtomicInteger();
+    private final AtomicLong inflatedBytes = new AtomicLong();
+    private volatile String fatal;
+    private volatile boolean gone;
+    /** Catalog indexes of the entries written to the ingestion bucket (this run and, after a crash, earlier runs). */
+    private final BitSet done = new BitSet();
+    private int resumed;
+
+    public BulkRun(String batchId, String bucket, String zipKey, String zipName) {
+        this.batchId = batchId;
+        this.bucket = bucket;
+        this.zipKey = zipKey;
+        this.zipName = zipName;
+    }
+
+    public String batchId() {
+        return batchId;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public String zipKey() {
+        return zipKey;
+    }
+
+    public String zipName() {
+        return zipName;
+    }
+
+    /** Where a kept zip goes in the dead-letter bucket. */
+    public String deadLetterKey() {
+        return "BAD_ARCHIVE/" + (batchId == null ? "UNKNOWN_BATCH" : batchId) + "/" + zipName;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    public List<Planned> planned() {
+        return planned;
+    }
+
+    /** Images to ingest, counting those an interrupted earlier run already extracted. */
+    public int total() {
+        return planned.size() + resumed;
+    }
+
+    public synchronized void markDone(int index) {
+        done.set(index);
+    }
+
+    /** The extracted entries, for the batch record (base64 of a bit set of catalog indexes). */
+    public synchronized String doneEntries() {
+        return Base64.getEncoder().encodeToString(done.toByteArray());
+    }
+
+    /**
+     * Continues an extraction that was interrupted (crash, redeploy): entries the earlier run recorded as written are
+     * not written again, since they may already be processed and would come back as duplicates.
+     */
+    public synchronized int resume(String doneEntries) {
+        BitSet earlier = BitSet.valueOf(Base64.getDecoder().decode(doneEntries));
+        int before = planned.size();
+        planned.removeIf(p -> earlier.get(p.entry().index()));
+        resumed = before - planned.size();
+        done.or(earlier);
+        return resumed;
+    }
+
+    public void problem(String message) {
+        problems.add(message);
+    }
+
+    public List<String> problems() {
+        synchronized (problems) {
+            return List.copyOf(problems);
+        }
+    }
+
+    public void nonImage(String name) {
+        nonImages.add(name);
+    }
+
+    public List<String> nonImages() {
+        synchronized (nonImages) {
+            return List.copyOf(nonImages);
+        }
+    }
+
+    public void hiddenSkipped() {
+        hidden.incrementAndGet();
+    }
+
+    public int hidden() {
+        return hidden.get();
+    }
+
+    private volatile int lastCheckpoint;
+
+    public void extractedOne() {
+        extracted.incrementAndGet();
+    }
+
+    /** True once per {@code every} extracted entries (for one thread), to write the batch record in between. */
+    public synchronized boolean checkpointDue(int every) {
+        int n = extracted.get();
+        if (every > 0 && n - lastCheckpoint >= every) {
+            lastCheckpoint = n;
+            return true;
+        }
+        return false;
+    }
+
+    public int extracted() {
+        return extracted.get() + resumed;
+    }
+
+    public void failedOne(String message) {
+        extractFailed.incrementAndGet();
+        problem(message);
+    }
+
+    public int extractFailed() {
+        return extractFailed.get();
+    }
+
+    public long addInflated(long bytes) {
+        return inflatedBytes.addAndGet(bytes);
+    }
+
+    public long inflated() {
+        return inflatedBytes.get();
+    }
+
+    /** The archive as a whole is refused (only decided while planning): nothing is extracted, one error says why. */
+    public void fatal(String message) {
+        fatal = message;
+        planned.clear();
+        problems.clear();
+        nonImages.clear();
+    }
+
+    public String fatal() {
+        return fatal;
+    }
+
+    /** The zip is no longer in the bucket: a repeated event for an upload already handled. */
+    public void gone() {
+        gone = true;
+    }
+
+    public boolean isGone() {
+        return gone;
+    }
+
+    /**
+     * The zip is deleted only when every entry that was not a hidden file was extracted; otherwise it is kept (in
+     * the dead-letter bucket) so nothing the user sent is lost.
+     */
+    public boolean keepZip() {
+        return fatal != null || !problems().isEmpty() || !nonImages().isEmpty();
+    }
+
+    /** The batch errors to record, one per problem (at most {@code max}, then a summary), then the skipped files. */
+    public List<String> batchErrors(int max) {
+        List<String> out = new ArrayList<>();
+        if (fatal != null) {
+            out.add("bulk upload " + zipName + " could not be read: " + fatal
+                    + (extracted() > 0 ? " (" + extracted() + " images extracted before this are kept)" : "")
+                    + "; the zip is kept as dead-letter BAD_ARCHIVE/" + batchId + "/" + zipName);
+        }
+        List<String> ps = problems();
+        for (int i = 0; i < ps.size() && i < max; i++) {
+            out.add(ps.get(i));
+        }
+        if (ps.size() > max) {
+            out.add((ps.size() - max) + " more entries of " + zipName + " could not be extracted (not listed)");
+        }
+        List<String> ni = nonImages();
+        if (!ni.isEmpty()) {
+            out.add(ni.size() + " file(s) in " + zipName + " skipped, not images (accepted: .jpg .jpeg .png): "
+                    + String.join(", ", ni.subList(0, Math.min(ni.size(), 25))) + (ni.size() > 25 ? ", ..." : ""));
+        }
+        if (fatal == null && total() == 0) {
+            out.add("bulk upload " + zipName + " contains no images to ingest (accepted: .jpg .jpeg .png"
+                    + (hidden() > 0 ? "; " + hidden() + " hidden/__MACOSX files ignored" : "") + ")");
+        }
+        return out;
+    }
+}
