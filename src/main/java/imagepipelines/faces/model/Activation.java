@@ -2,7 +2,18 @@ package imagepipelines.faces.model;
 
 /** Activations the three nets use, applied in place. */
 public enum Activation {
-    NONE, RELU, RELU6;
+    NONE(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY),
+    RELU(0f, Float.POSITIVE_INFINITY),
+    RELU6(0f, 6f);
+
+    /** The activation as a clamp to [lo, hi]. */
+    final float lo;
+    final float hi;
+
+    Activation(float lo, float hi) {
+        this.lo = lo;
+        this.hi = hi;
+    }
 
     public void apply(float[] a) {
         switch (this) {

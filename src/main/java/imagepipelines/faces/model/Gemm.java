@@ -1,0 +1,63 @@
+package imagepipelines.faces.model;
+
+/**
+ * {@code out[rows][cols] = clamp(a[rows][depth] x W + bias, lo, hi)}: the one kernel every convolution and fully
+ * connected layer ends in. Uses the JDK's Vector API ({@code jdk.incubator.vector}: start the JVM with
+ * {@code --add-modules jdk.incubator.vector}) when the module is present, about ten times faster than the plain-Java
+ * fallback, which gives the same results up to float rounding.
+ */
+public final class Gemm {
+    /** Whether the Vector API kernel is in use. */
+    public static final boolean VECTORISED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("imagepipelines.faces.noVectorApi");
+    /** Width of a weight column tile: two vectors of the preferred species (or 16 without the Vector API). */
+    static final int TILE = VECTORISED ? VectorGemm.TILE : 16;
+
+    private Gemm() {
+    }
+
+    public static void multiply(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out) {
+        if (out.length < rows * w.cols || a.length < rows * w.depth) {
+            throw new IllegalArgumentException("gemm buffers too small");
+        }
+        float[] target = w.paddedCols == w.cols ? out : new float[rows * w.paddedCols];
+        if (VECTORISED) {
+            VectorGemm.multiply(a, rows, w, lo, hi, target);
+        } else {
+            scalar(a, rows, w, lo, hi, target);
+        }
+        if (target != out) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(target, r * w.paddedCols, out, r * w.cols, w.cols);
+            }
+        }
+    }
+
+    private static void scalar(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out) {
+        int depth = w.depth;
+        int tile = w.tile;
+        int stride = w.paddedCols;
+        float[] acc = new float[tile];
+        for (int t = 0; t < stride / tile; t++) {
+            int wBase = t * depth * tile;
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(w.bias, t * tile, acc, 0, tile);
+                int aOff = r * depth;
+                for (int d = 0; d < depth; d++) {
+                    float x = a[aOff + d];
+                    if (x == 0f) {
+                        continue;
+                    }
+                    int wo = wBase + d * tile;
+                    for (int j = 0; j < tile; j++) {
+                        acc[j] += x * w.data[wo + j];
+                    }
+                }
+                int o = r * stride + t * tile;
+                for (int j = 0; j < tile; j++) {
+                    out[o + j] = Math.min(Math.max(acc[j], lo), hi);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package imagepipelines.faces.model;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * Per-stage timings on one core for a 1200x900 JPEG with one face (the astronaut sample scaled to 900x900 on a
+ * 1200x900 canvas). Run: {@code mvn -q test-compile exec:java}-free form:
+ * {@code java -cp target/classes:target/test-classes:<jackson jars> imagepipelines.faces.model.FaceModelBenchmark}
+ * or through {@link FaceModelBenchmarkTest}. Args: [model dir] [iterations].
+ */
+public final class FaceModelBenchmark {
+    private FaceModelBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path models = args.length > 0 ? Path.of(args[0]) : FaceAnalyzer.defaultModelDir();
+        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        System.out.println(run(models, iterations));
+    }
+
+    static byte[] sampleJpeg() throws Exception {
+        BufferedImage astronaut = FaceTestSupport.sample("astronaut-1face.png");
+        BufferedImage canvas = new BufferedImage(1200, 900, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = canvas.createGraphics();
+        g.setColor(new Color(90, 110, 130));
+        g.fillRect(0, 0, 1200, 900);
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+        g.drawImage(astronaut, 150, 0, 900, 900, null);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(canvas, "jpg", out);
+        return out.toByteArray();
+    }
+
+    /** Runs the stages {@code iterations} times after a warm-up and returns a report of mean milliseconds. */
+    static String run(Path models, int iterations) throws Exception {
+        long t0 = System.nanoTime();
+        FaceAnalyzer analyzer = new FaceAnalyzer(models);
+        double loadMs = (System.nanoTime() - t0) / 1e6;
+        byte[] jpeg = sampleJpeg();
+        int warmup = Math.max(3, iterations / 2);
+        double decode = 0, toTensor = 0, detect = 0, landmarks = 0, encode = 0, total = 0;
+        int faces = 0;
+        for (int i = 0; i < warmup + iterations; i++) {
+            long a = System.nanoTime();
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(jpeg));
+            long b = System.nanoTime();
+            Tensor rgb = RgbImage.toTensor(img);
+            long c = System.nanoTime();
+            List<Detection> dets = analyzer.detect(rgb);
+            long d = System.nanoTime();
+            long lmNs = 0;
+            long encNs = 0;
+            for (Detection det : dets) {
+                long e = System.nanoTime();
+                FaceAnalyzer.Landmarks lm = analyzer.landmarks(rgb, det);
+                long f = System.nanoTime();
+                FaceBox aligned = FaceAligner.alignedBox(lm.points(), lm.cropWidth(), lm.cropHeight());
+                analyzer.encode(RgbImage.cropClipped(rgb, aligned));
+                long g = System.nanoTime();
+                lmNs += f - e;
+                encNs += g - f;
+            }
+            long z = System.nanoTime();
+            if (i >= warmup) {
+                decode += (b - a) / 1e6;
+                toTensor += (c - b) / 1e6;
+                detect += (d - c) / 1e6;
+                landmarks += lmNs / 1e6;
+                encode += encNs / 1e6;
+                total += (z - a) / 1e6;
+                faces = dets.size();
+            }
+        }
+        int n = iterations;
+        return String.format("FaceModelBenchmark 1200x900 JPEG, %d face(s), %d iterations, one thread:%n"
+                        + "  model load %.0f ms (once)%n  decode %.1f ms, to tensor %.1f ms, detect (SSD 512) %.1f ms,"
+                        + " landmarks %.1f ms, encode %.1f ms%n  total %.1f ms per photo = %.2f photos/s/core",
+                faces, n, loadMs, decode / n, toTensor / n, detect / n, landmarks / n, encode / n, total / n,
+                1000.0 * n / total);
+    }
+}
