@@ -5,13 +5,26 @@
 // job.json: [{"name": "...", "width": W, "height": H, "rgb": "/path/raw.rgb"}, ...]
 //   raw.rgb holds W*H*3 bytes, row-major RGB: the pixels the Java side decoded, so both see identical input.
 // result:   [{"name": "...", "faces": [{"score", "box": [x, y, w, h], "landmarks": [[x, y] x68],
-//             "alignedBox": [x, y, w, h], "descriptor": [128 floats]}]}]
+//             "alignedBox": [x, y, w, h], "descriptor": [128 floats], "confirmed": bool}],
+//             "tiny": [{"score", "box"}]}]
+//   faces: face-api's detectAllFaces(SSD MobileNet v1).withFaceLandmarks().withFaceDescriptors();
+//   tiny: face-api's tiny face detector; "confirmed": some tiny box overlaps the face's box at IoU >= the minimum
+//   (the confirmation rule of the Java FaceAnalyzer).
+// env: FACE_REFERENCE_MIN_CONFIDENCE (0.5), FACE_REFERENCE_TINY_INPUT (608), FACE_REFERENCE_TINY_MIN_SCORE (0.5),
+//      FACE_REFERENCE_MIN_OVERLAP (0.3), FACE_REFERENCE_BACKEND (cpu)
 'use strict';
 
 const fs = require('fs');
 const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js');
 
 const { tf } = faceapi;
+
+function iou(a, b) {
+  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  const union = a.width * a.height + b.width * b.height - w * h;
+  return union <= 0 ? 0 : (w * h) / union;
+}
 
 async function main() {
   const modelDir = process.argv[2];
@@ -21,7 +34,13 @@ async function main() {
   await faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir);
   await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
   await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
+  await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
   const minConfidence = Number(process.env.FACE_REFERENCE_MIN_CONFIDENCE || 0.5);
+  const tinyOptions = new faceapi.TinyFaceDetectorOptions({
+    inputSize: Number(process.env.FACE_REFERENCE_TINY_INPUT || 608),
+    scoreThreshold: Number(process.env.FACE_REFERENCE_TINY_MIN_SCORE || 0.5),
+  });
+  const minOverlap = Number(process.env.FACE_REFERENCE_MIN_OVERLAP || 0.3);
 
   const job = JSON.parse(fs.readFileSync(0, 'utf8'));
   const results = [];
@@ -35,10 +54,12 @@ async function main() {
       .detectAllFaces(input, new faceapi.SsdMobilenetv1Options({ minConfidence }))
       .withFaceLandmarks()
       .withFaceDescriptors();
+    const tiny = await faceapi.detectAllFaces(input, tinyOptions);
     input.dispose();
     results.push({
       name: image.name,
       backend: tf.getBackend(),
+      tiny: tiny.map((d) => ({ score: d.score, box: [d.box.x, d.box.y, d.box.width, d.box.height] })),
       faces: faces.map((f) => {
         const aligned = f.landmarks.align(null, { useDlibAlignment: true });
         const b = f.detection.box;
@@ -48,6 +69,7 @@ async function main() {
           landmarks: f.landmarks.positions.map((p) => [p.x, p.y]),
           alignedBox: [aligned.x, aligned.y, aligned.width, aligned.height],
           descriptor: Array.from(f.descriptor),
+          confirmed: tiny.some((d) => iou(d.box, b) >= minOverlap),
         };
       }),
     });

@@ -4,7 +4,9 @@ package imagepipelines.faces.model;
 public enum Activation {
     NONE(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY),
     RELU(0f, Float.POSITIVE_INFINITY),
-    RELU6(0f, 6f);
+    RELU6(0f, 6f),
+    /** Leaky ReLU with slope 0.1 (the tiny face detector's); not expressible as a clamp, applied afterwards. */
+    LEAKY(Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
 
     /** The activation as a clamp to [lo, hi]. */
     final float lo;
@@ -25,6 +27,12 @@ public enum Activation {
             case RELU6 -> {
                 for (int i = 0; i < a.length; i++) {
                     a[i] = Math.min(Math.max(a[i], 0f), 6f);
+                }
+            }
+            case LEAKY -> {
+                for (int i = 0; i < a.length; i++) {
+                    float v = a[i];
+                    a[i] = v >= 0f ? v : 0.1f * v;
                 }
             }
             default -> { }

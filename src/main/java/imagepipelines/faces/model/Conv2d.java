@@ -61,6 +61,9 @@ public final class Conv2d {
         Tensor y = new Tensor(oh, ow, out);
         float[] patches = (k == 1 && stride == 1) ? x.data : im2col(x, oh, ow);
         Gemm.multiply(patches, oh * ow, weights, activation.lo, activation.hi, y.data);
+        if (activation == Activation.LEAKY) {
+            activation.apply(y.data);
+        }
         return y;
     }
 

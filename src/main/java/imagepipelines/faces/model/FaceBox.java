@@ -10,6 +10,15 @@ public record FaceBox(double x, double y, double width, double height) {
         return y + height;
     }
 
+    /** Intersection over union with another box (0 when either is empty). */
+    public double iou(FaceBox o) {
+        double w = Math.max(0, Math.min(right(), o.right()) - Math.max(x, o.x));
+        double h = Math.max(0, Math.min(bottom(), o.bottom()) - Math.max(y, o.y));
+        double inter = w * h;
+        double union = width * height + o.width * o.height - inter;
+        return union <= 0 ? 0 : inter / union;
+    }
+
     /** face-api's Box.floor(). */
     public FaceBox floor() {
         return new FaceBox(Math.floor(x), Math.floor(y), Math.floor(width), Math.floor(height));

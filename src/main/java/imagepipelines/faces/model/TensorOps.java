@@ -109,8 +109,15 @@ public final class TensorOps {
 
     /** Max pooling, VALID padding. */
     public static Tensor maxPool(Tensor x, int k, int stride) {
-        int oh = Padding.VALID.outSize(x.h, k, stride);
-        int ow = Padding.VALID.outSize(x.w, k, stride);
+        return maxPool(x, k, stride, Padding.VALID);
+    }
+
+    /** Max pooling; with SAME padding the window ignores positions outside the input, as in TF. */
+    public static Tensor maxPool(Tensor x, int k, int stride, Padding padding) {
+        int oh = padding.outSize(x.h, k, stride);
+        int ow = padding.outSize(x.w, k, stride);
+        int padT = padding.padBefore(x.h, k, stride);
+        int padL = padding.padBefore(x.w, k, stride);
         int c = x.c;
         Tensor y = new Tensor(oh, ow, c);
         java.util.Arrays.fill(y.data, Float.NEGATIVE_INFINITY);
@@ -118,8 +125,16 @@ public final class TensorOps {
             for (int ox = 0; ox < ow; ox++) {
                 int o = (oy * ow + ox) * c;
                 for (int ky = 0; ky < k; ky++) {
+                    int iy = oy * stride - padT + ky;
+                    if (iy < 0 || iy >= x.h) {
+                        continue;
+                    }
                     for (int kx = 0; kx < k; kx++) {
-                        int i = ((oy * stride + ky) * x.w + ox * stride + kx) * c;
+                        int ix = ox * stride - padL + kx;
+                        if (ix < 0 || ix >= x.w) {
+                            continue;
+                        }
+                        int i = (iy * x.w + ix) * c;
                         for (int j = 0; j < c; j++) {
                             y.data[o + j] = Math.max(y.data[o + j], x.data[i + j]);
                         }

@@ -22,8 +22,8 @@ final class FaceApiReference {
     private FaceApiReference() {
     }
 
-    static Map<String, JsonNode> run(Path modelDir, Path nodeModules, Map<String, Tensor> images, Path workDir)
-            throws IOException, InterruptedException {
+    static Map<String, JsonNode> run(Path modelDir, Path nodeModules, Map<String, Tensor> images, Path workDir,
+                                     FaceAnalyzer.Options options) throws IOException, InterruptedException {
         Path script = Path.of("src/test/node/face-api-reference.cjs").toAbsolutePath();
         if (!Files.isRegularFile(script)) {
             throw new IOException("reference script missing: " + script);
@@ -48,6 +48,10 @@ final class FaceApiReference {
         try {
             pb = new ProcessBuilder("node", script.toString(), modelDir.toString());
             pb.environment().put("NODE_PATH", nodeModules.toString());
+            pb.environment().put("FACE_REFERENCE_MIN_CONFIDENCE", Double.toString(options.minConfidence()));
+            pb.environment().put("FACE_REFERENCE_TINY_INPUT", Integer.toString(options.tinyInputSize()));
+            pb.environment().put("FACE_REFERENCE_TINY_MIN_SCORE", Double.toString(options.tinyMinScore()));
+            pb.environment().put("FACE_REFERENCE_MIN_OVERLAP", Double.toString(options.minOverlap()));
             pb.redirectInput(jobFile.toFile()).redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
         } catch (RuntimeException e) {
             throw new IOException("cannot set up node", e);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Java pipeline against face-api 1.7.15's own JavaScript (tfjs CPU backend under Node) on the same pixels:
- * same faces, encodings with cosine similarity >= 0.999. Fails, never skips, when Node or the models are missing.
+ * same SSD faces, same tiny-detector faces, encodings with cosine similarity >= 0.999, and after confirmation the
+ * faces the images really hold. Fails, never skips, when Node or the models are missing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaceModelFidelityTest {
@@ -26,10 +27,14 @@ class FaceModelFidelityTest {
 
     /** Faces per sample known from the image content; the group photo is checked against what the reference finds. */
     static final Map<String, Integer> KNOWN_COUNTS = Map.of(
-            "astronaut-1face.png", 1, "cameraman-gray-1face.png", 1);
+            "astronaut-1face.png", 1, "cameraman-gray-1face.png", 1, "cat-0faces.png", 0, "dogs-0faces.jpg", 0);
 
     final Map<String, Tensor> images = new LinkedHashMap<>();
-    final Map<String, List<DetectedFace>> java = new LinkedHashMap<>();
+    /** face-api's pipeline without confirmation: every SSD face, so encodings are compared on all of them. */
+    final Map<String, List<DetectedFace>> raw = new LinkedHashMap<>();
+    /** The default analyzer: SSD faces confirmed by the tiny detector. */
+    final Map<String, List<DetectedFace>> confirmed = new LinkedHashMap<>();
+    final Map<String, List<Detection>> tiny = new LinkedHashMap<>();
     Map<String, JsonNode> reference;
 
     @BeforeAll
@@ -39,39 +44,71 @@ class FaceModelFidelityTest {
         for (String name : FaceTestSupport.SAMPLES) {
             images.put(name, RgbImage.toTensor(FaceTestSupport.sample(name)));
         }
-        reference = FaceApiReference.run(models, nodeModules, images, tmp);
-        FaceAnalyzer analyzer = new FaceAnalyzer(models);
+        FaceAnalyzer.Options options = FaceAnalyzer.Options.defaults();
+        reference = FaceApiReference.run(models, nodeModules, images, tmp, options);
+        FaceAnalyzer analyzer = new FaceAnalyzer(models, options);
+        FaceAnalyzer faceApi = new FaceAnalyzer(models, FaceAnalyzer.Options.faceApi());
         for (Map.Entry<String, Tensor> e : images.entrySet()) {
-            java.put(e.getKey(), analyzer.analyze(e.getValue()));
+            raw.put(e.getKey(), faceApi.analyze(e.getValue()));
+            confirmed.put(e.getKey(), analyzer.analyze(e.getValue()));
+            tiny.put(e.getKey(), analyzer.detectTiny(e.getValue()));
         }
     }
 
     @Test
-    void faceCountsMatchTheReferenceAndTheImages() {
+    void ssdFindsTheSameFacesAsTheReference() {
         for (String name : FaceTestSupport.SAMPLES) {
             int js = reference.get(name).get("faces").size();
-            int jv = java.get(name).size();
-            System.out.printf("%-26s faces: javascript %d, java %d%n", name, js, jv);
-            assertEquals(js, jv, name + ": face count differs from face-api's JavaScript");
+            System.out.printf("%-26s SSD faces: javascript %d, java %d%n", name, js, raw.get(name).size());
+            assertEquals(js, raw.get(name).size(), name + ": SSD face count differs from face-api's JavaScript");
+        }
+    }
+
+    @Test
+    void tinyDetectorFindsTheSameFacesAsTheReference() {
+        for (String name : FaceTestSupport.SAMPLES) {
+            JsonNode js = reference.get(name).get("tiny");
+            List<Detection> jv = tiny.get(name);
+            assertEquals(js.size(), jv.size(), name + ": tiny detector face count differs from face-api's JavaScript");
+            for (JsonNode d : js) {
+                FaceBox box = box(d.get("box"));
+                double best = jv.stream().mapToDouble(j -> j.box().iou(box)).max().orElse(0);
+                assertTrue(best > 0.99, name + ": no Java tiny box matching " + box + " (best IoU " + best + ")");
+            }
+        }
+    }
+
+    @Test
+    void confirmedFacesAreTheRealOnes() {
+        for (String name : FaceTestSupport.SAMPLES) {
+            long js = 0;
+            for (JsonNode f : reference.get(name).get("faces")) {
+                js += f.get("confirmed").asBoolean() ? 1 : 0;
+            }
+            int jv = confirmed.get(name).size();
+            System.out.printf("%-26s confirmed faces: javascript %d, java %d%n", name, js, jv);
+            assertEquals(js, jv, name + ": confirmed face count differs from the same rule applied in JavaScript");
             if (KNOWN_COUNTS.containsKey(name)) {
                 assertEquals(KNOWN_COUNTS.get(name), jv, name + ": face count");
             }
         }
-        assertTrue(java.get("group-6faces.jpg").size() >= 1, "group photo: no face found");
+        assertEquals(List.of(), confirmed.get("cat-0faces.png"));
+        assertEquals(List.of(), confirmed.get("dogs-0faces.jpg"));
+        assertEquals(6, confirmed.get("group-6faces.jpg").size(), "group photo: six faces");
     }
 
     @Test
     void encodingsMatchTheReference() {
         List<String> failures = new ArrayList<>();
+        int compared = 0;
         for (String name : FaceTestSupport.SAMPLES) {
-            JsonNode jsFaces = reference.get(name).get("faces");
-            List<DetectedFace> jvFaces = new ArrayList<>(java.get(name));
-            for (JsonNode jsFace : jsFaces) {
+            List<DetectedFace> jvFaces = new ArrayList<>(raw.get(name));
+            for (JsonNode jsFace : reference.get(name).get("faces")) {
                 FaceBox jsBox = box(jsFace.get("box"));
                 DetectedFace best = null;
                 double bestIou = 0;
                 for (DetectedFace f : jvFaces) {
-                    double iou = iou(jsBox, f.box());
+                    double iou = f.box().iou(jsBox);
                     if (iou > bestIou) {
                         bestIou = iou;
                         best = f;
@@ -85,25 +122,29 @@ class FaceModelFidelityTest {
                 float[] jsEnc = floats(jsFace.get("descriptor"));
                 double cos = cosine(jsEnc, best.encoding());
                 double dist = FaceAnalyzer.distance(jsEnc, best.encoding());
-                System.out.printf("%-26s box IoU %.4f aligned js %s java %s score js %.4f java %.4f"
-                                + " cosine %.6f distance %.4f%n", name, bestIou, jsFace.get("alignedBox"),
-                        best.alignedBox(), jsFace.get("score").asDouble(), best.score(), cos, dist);
+                compared++;
+                System.out.printf("%-26s score js %.4f java %.4f box IoU %.6f aligned js %s java [%.0f,%.0f,%.0f,%.0f]"
+                                + " cosine %.9f distance %.2e%n", name, jsFace.get("score").asDouble(), best.score(),
+                        bestIou, jsFace.get("alignedBox"), best.alignedBox().x(), best.alignedBox().y(),
+                        best.alignedBox().width(), best.alignedBox().height(), cos, dist);
                 if (cos < MIN_COSINE) {
                     failures.add(String.format("%s: cosine %.6f < %.3f (box %s)", name, cos, MIN_COSINE, jsBox));
                 }
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
+        assertTrue(compared >= 8, "too few faces compared: " + compared);
     }
 
     @Test
     void sameFaceIsCloseDifferentFacesAreFar() {
-        float[] astronaut = java.get("astronaut-1face.png").get(0).encoding();
-        float[] cameraman = java.get("cameraman-gray-1face.png").get(0).encoding();
+        float[] astronaut = confirmed.get("astronaut-1face.png").get(0).encoding();
+        float[] cameraman = confirmed.get("cameraman-gray-1face.png").get(0).encoding();
+        assertEquals(128, astronaut.length);
         assertEquals(0.0, FaceAnalyzer.distance(astronaut, astronaut), 1e-12);
         assertTrue(FaceAnalyzer.distance(astronaut, cameraman) > 0.49,
                 "different people should be further apart than the site's match threshold");
-        List<DetectedFace> group = java.get("group-6faces.jpg");
+        List<DetectedFace> group = confirmed.get("group-6faces.jpg");
         for (int i = 0; i < group.size(); i++) {
             for (int j = i + 1; j < group.size(); j++) {
                 double d = FaceAnalyzer.distance(group.get(i).encoding(), group.get(j).encoding());
@@ -125,19 +166,14 @@ class FaceModelFidelityTest {
     }
 
     static double cosine(float[] a, float[] b) {
-        double ab = 0, aa = 0, bb = 0;
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
         for (int i = 0; i < a.length; i++) {
             ab += (double) a[i] * b[i];
             aa += (double) a[i] * a[i];
             bb += (double) b[i] * b[i];
         }
         return ab / Math.sqrt(aa * bb);
-    }
-
-    static double iou(FaceBox a, FaceBox b) {
-        double iw = Math.max(0, Math.min(a.right(), b.right()) - Math.max(a.x(), b.x()));
-        double ih = Math.max(0, Math.min(a.bottom(), b.bottom()) - Math.max(a.y(), b.y()));
-        double inter = iw * ih;
-        return inter / (a.width() * a.height() + b.width() * b.height() - inter);
     }
 }
