@@ -55,6 +55,10 @@ public final class DepthwiseConv2d {
         int padT = padding.padBefore(x.h, k, stride);
         int padL = padding.padBefore(x.w, k, stride);
         Tensor y = new Tensor(oh, ow, c);
+        if (Gemm.VECTORISED && k == 3 && c % VectorKernels.L == 0 && activation != Activation.LEAKY) {
+            VectorKernels.depthwise3x3(x, filters, stride, padT, padL, scale, shift, activation.lo, activation.hi, y);
+            return y;
+        }
         float[] o = y.data;
         float[] src = x.data;
         float[] f = filters;
@@ -85,5 +89,37 @@ public final class DepthwiseConv2d {
         }
         activation.apply(o);
         return y;
+    }
+
+    /**
+     * One output pixel at {@code oOff}, window top-left at input (iy0, ix0), taps outside the input skipped, then
+     * {@code clamp(sum * scale + shift, lo, hi)}.
+     */
+    static void scalarPixel(Tensor x, float[] filters, int k, int iy0, int ix0, float[] scale, float[] shift,
+                            float lo, float hi, float[] o, int oOff) {
+        int c = x.c;
+        for (int j = 0; j < c; j++) {
+            o[oOff + j] = 0f;
+        }
+        for (int ky = 0; ky < k; ky++) {
+            int iy = iy0 + ky;
+            if (iy < 0 || iy >= x.h) {
+                continue;
+            }
+            for (int kx = 0; kx < k; kx++) {
+                int ix = ix0 + kx;
+                if (ix < 0 || ix >= x.w) {
+                    continue;
+                }
+                int iOff = (iy * x.w + ix) * c;
+                int fOff = (ky * k + kx) * c;
+                for (int j = 0; j < c; j++) {
+                    o[oOff + j] += x.data[iOff + j] * filters[fOff + j];
+                }
+            }
+        }
+        for (int j = 0; j < c; j++) {
+            o[oOff + j] = Math.min(Math.max(o[oOff + j] * scale[j] + shift[j], lo), hi);
+        }
     }
 }

@@ -11,7 +11,9 @@ public final class Gemm {
     public static final boolean VECTORISED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !Boolean.getBoolean("imagepipelines.faces.noVectorApi");
     /** Width of a weight column tile: two vectors of the preferred species (or 16 without the Vector API). */
-    static final int TILE = VECTORISED ? VectorGemm.TILE : 16;
+    static final int TILE = VECTORISED ? VectorKernels.TILE : 16;
+    /** Width of a tile for narrow matrices (at most this many columns): one vector. */
+    static final int NARROW_TILE = VECTORISED ? VectorKernels.L : 16;
 
     private Gemm() {
     }
@@ -22,7 +24,7 @@ public final class Gemm {
         }
         float[] target = w.paddedCols == w.cols ? out : new float[rows * w.paddedCols];
         if (VECTORISED) {
-            VectorGemm.multiply(a, rows, w, lo, hi, target);
+            VectorKernels.multiply(a, rows, w, lo, hi, target);
         } else {
             scalar(a, rows, w, lo, hi, target);
         }

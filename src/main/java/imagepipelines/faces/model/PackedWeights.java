@@ -23,7 +23,7 @@ public final class PackedWeights {
         }
         this.depth = depth;
         this.cols = cols;
-        this.tile = Gemm.TILE;
+        this.tile = cols <= Gemm.NARROW_TILE ? Gemm.NARROW_TILE : Gemm.TILE;
         this.paddedCols = (cols + tile - 1) / tile * tile;
         this.data = new float[paddedCols * depth];
         for (int t = 0; t < paddedCols / tile; t++) {
