@@ -31,8 +31,7 @@ public enum Activation {
             }
             case LEAKY -> {
                 for (int i = 0; i < a.length; i++) {
-                    float v = a[i];
-                    a[i] = v >= 0f ? v : 0.1f * v;
+                    a[i] = Math.max(a[i], 0.1f * a[i]);  // = x for x >= 0, 0.1 x below; branch-free
                 }
             }
             default -> { }

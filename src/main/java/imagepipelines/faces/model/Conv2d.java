@@ -59,23 +59,40 @@ public final class Conv2d {
         int oh = padding.outSize(x.h, k, stride);
         int ow = padding.outSize(x.w, k, stride);
         Tensor y = new Tensor(oh, ow, out);
-        float[] patches = (k == 1 && stride == 1) ? x.data : im2col(x, oh, ow);
-        Gemm.multiply(patches, oh * ow, weights, activation.lo, activation.hi, y.data);
+        if (k == 1 && stride == 1) {
+            Gemm.multiply(x.data, oh * ow, weights, activation.lo, activation.hi, y.data);
+        } else {
+            // im2col in bands of output rows small enough to stay in cache while the product reads them
+            int rowLen = k * k * in;
+            int band = Math.max(1, Math.min(oh, BAND_FLOATS / Math.max(1, ow * rowLen)));
+            float[] patches = new float[band * ow * rowLen];
+            for (int oy0 = 0; oy0 < oh; oy0 += band) {
+                int rows = Math.min(band, oh - oy0);
+                im2col(x, oy0, rows, ow, patches);
+                Gemm.multiply(patches, rows * ow, weights, activation.lo, activation.hi, y.data, oy0 * ow * out);
+            }
+        }
         if (activation == Activation.LEAKY) {
             activation.apply(y.data);
         }
         return y;
     }
 
-    /** One row of k*k*in values per output pixel, zeros where the window leaves the input. */
-    private float[] im2col(Tensor x, int oh, int ow) {
+    /** Floats of im2col rows per band (256 KB). */
+    private static final int BAND_FLOATS = 64 * 1024;
+
+    /**
+     * For output rows oy0 .. oy0+rows-1: one row of k*k*in values per output pixel into {@code m}, zeros where the
+     * window leaves the input.
+     */
+    private void im2col(Tensor x, int oy0, int rows, int ow, float[] m) {
         int padT = padding.padBefore(x.h, k, stride);
         int padL = padding.padBefore(x.w, k, stride);
         int rowLen = k * k * in;
-        float[] m = new float[oh * ow * rowLen];
-        for (int oy = 0; oy < oh; oy++) {
+        java.util.Arrays.fill(m, 0, rows * ow * rowLen, 0f);
+        for (int oy = oy0; oy < oy0 + rows; oy++) {
             for (int ox = 0; ox < ow; ox++) {
-                int base = (oy * ow + ox) * rowLen;
+                int base = ((oy - oy0) * ow + ox) * rowLen;
                 for (int ky = 0; ky < k; ky++) {
                     int iy = oy * stride - padT + ky;
                     if (iy < 0 || iy >= x.h) {
@@ -93,6 +110,5 @@ public final class Conv2d {
                 }
             }
         }
-        return m;
     }
 }

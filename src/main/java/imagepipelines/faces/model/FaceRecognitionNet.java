@@ -71,7 +71,7 @@ public final class FaceRecognitionNet {
     /** The descriptor of an aligned face crop (RGB 0..255, any size: padded to square and resized to 150x150). */
     public float[] descriptor(Tensor faceCrop) {
         Tensor x = TensorOps.subtractMeanDiv255(
-                TensorOps.copy(TensorOps.toSquareInput(faceCrop, INPUT_SIZE, true)), LandmarkNet.MEAN_RGB);
+                TensorOps.toSquareInput(faceCrop, INPUT_SIZE, true), LandmarkNet.MEAN_RGB);
         x = TensorOps.maxPool(convDown.apply(x), 3, 2);
         for (Residual r : residuals) {
             x = r.apply(x);

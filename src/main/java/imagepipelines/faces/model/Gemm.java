@@ -19,23 +19,30 @@ public final class Gemm {
     }
 
     public static void multiply(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out) {
-        if (out.length < rows * w.cols || a.length < rows * w.depth) {
+        multiply(a, rows, w, lo, hi, out, 0);
+    }
+
+    /** As {@link #multiply(float[], int, PackedWeights, float, float, float[])}, writing from {@code out[outBase]}. */
+    public static void multiply(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out, int outBase) {
+        if (out.length < outBase + rows * w.cols || a.length < rows * w.depth) {
             throw new IllegalArgumentException("gemm buffers too small");
         }
-        float[] target = w.paddedCols == w.cols ? out : new float[rows * w.paddedCols];
+        boolean direct = w.paddedCols == w.cols;
+        float[] target = direct ? out : new float[rows * w.paddedCols];
+        int base = direct ? outBase : 0;
         if (VECTORISED) {
-            VectorKernels.multiply(a, rows, w, lo, hi, target);
+            VectorKernels.multiply(a, rows, w, lo, hi, target, base);
         } else {
-            scalar(a, rows, w, lo, hi, target);
+            scalar(a, rows, w, lo, hi, target, base);
         }
-        if (target != out) {
+        if (!direct) {
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(target, r * w.paddedCols, out, r * w.cols, w.cols);
+                System.arraycopy(target, r * w.paddedCols, out, outBase + r * w.cols, w.cols);
             }
         }
     }
 
-    private static void scalar(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out) {
+    private static void scalar(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out, int outBase) {
         int depth = w.depth;
         int tile = w.tile;
         int stride = w.paddedCols;
@@ -55,7 +62,7 @@ public final class Gemm {
                         acc[j] += x * w.data[wo + j];
                     }
                 }
-                int o = r * stride + t * tile;
+                int o = outBase + r * stride + t * tile;
                 for (int j = 0; j < tile; j++) {
                     out[o + j] = Math.min(Math.max(acc[j], lo), hi);
                 }

@@ -81,7 +81,7 @@ public final class LandmarkNet {
      */
     public float[] landmarks(Tensor faceCrop) {
         Tensor x = TensorOps.subtractMeanDiv255(
-                TensorOps.copy(TensorOps.toSquareInput(faceCrop, INPUT_SIZE, true)), MEAN_RGB);
+                TensorOps.toSquareInput(faceCrop, INPUT_SIZE, true), MEAN_RGB);
         for (DenseBlock block : blocks) {
             x = block.apply(x);
         }

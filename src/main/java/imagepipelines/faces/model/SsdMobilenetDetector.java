@@ -69,7 +69,7 @@ public final class SsdMobilenetDetector {
 
     /** Faces in an RGB image tensor (values 0..255), best first. */
     public List<Detection> detect(Tensor rgb, double minConfidence) {
-        Tensor x = TensorOps.scaleToMinusOneOne(TensorOps.copy(TensorOps.toSquareInput(rgb, INPUT_SIZE, false)));
+        Tensor x = TensorOps.scaleToMinusOneOne(TensorOps.toSquareInput(rgb, INPUT_SIZE, false));
         x = conv0.apply(x);
         Tensor conv11 = null;
         for (int i = 1; i <= 13; i++) {

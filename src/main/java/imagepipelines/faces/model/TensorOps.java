@@ -77,9 +77,70 @@ public final class TensorOps {
         return y;
     }
 
-    /** face-api's toBatchTensor(inputSize, centre) for one image: pad to square, then resize if needed. */
+    /**
+     * face-api's toBatchTensor(inputSize, centre) for one image: pad to square, then resize if needed. Done in one
+     * pass (the padded square is never built); same values as {@code resizeBilinear(padToSquare(image, centre))}.
+     * Always returns a new tensor.
+     */
     public static Tensor toSquareInput(Tensor image, int inputSize, boolean centre) {
-        return resizeBilinear(padToSquare(image, centre), inputSize, inputSize);
+        int size = Math.max(image.h, image.w);
+        if (size == inputSize) {
+            Tensor padded = padToSquare(image, centre);
+            return padded == image ? copy(image) : padded;
+        }
+        int diff = Math.abs(image.h - image.w);
+        int before = centre ? diff - (int) Math.round(diff * 0.5) : 0;
+        int offY = image.h < image.w ? before : 0;
+        int offX = image.w < image.h ? before : 0;
+        int c = image.c;
+        Tensor y = new Tensor(inputSize, inputSize, c);
+        float[] src = image.data;
+        float[] dst = y.data;
+        double ratio = (double) size / inputSize;
+        // per output column: source columns in image coordinates (-1 = padding) and the fraction
+        int[] colL = new int[inputSize];
+        int[] colR = new int[inputSize];
+        double[] colF = new double[inputSize];
+        for (int ox = 0; ox < inputSize; ox++) {
+            double fx = ratio * ox;
+            int lo = Math.max(0, (int) Math.floor(fx));
+            int hi = Math.min(size - 1, (int) Math.ceil(fx));
+            colL[ox] = inside(lo - offX, image.w);
+            colR[ox] = inside(hi - offX, image.w);
+            colF[ox] = fx - lo;
+        }
+        int di = 0;
+        for (int oy = 0; oy < inputSize; oy++) {
+            double fy = ratio * oy;
+            int top = Math.max(0, (int) Math.floor(fy));
+            int bottom = Math.min(size - 1, (int) Math.ceil(fy));
+            double rowF = fy - top;
+            int tr = inside(top - offY, image.h);
+            int br = inside(bottom - offY, image.h);
+            for (int ox = 0; ox < inputSize; ox++) {
+                int l = colL[ox];
+                int r = colR[ox];
+                double cf = colF[ox];
+                for (int ch = 0; ch < c; ch++) {
+                    double tl = pixel(src, image.w, c, tr, l, ch);
+                    double trv = pixel(src, image.w, c, tr, r, ch);
+                    double bl = pixel(src, image.w, c, br, l, ch);
+                    double brv = pixel(src, image.w, c, br, r, ch);
+                    double t = tl + (trv - tl) * cf;
+                    double b = bl + (brv - bl) * cf;
+                    dst[di++] = (float) (t + (b - t) * rowF);
+                }
+            }
+        }
+        return y;
+    }
+
+    private static int inside(int v, int limit) {
+        return v >= 0 && v < limit ? v : -1;
+    }
+
+    private static float pixel(float[] src, int w, int c, int row, int col, int ch) {
+        return row < 0 || col < 0 ? 0f : src[(row * w + col) * c + ch];
     }
 
     /** In place: {@code (x - mean[ch]) / 255}, the normalisation of the landmark and recognition nets. */
@@ -120,6 +181,25 @@ public final class TensorOps {
         int padL = padding.padBefore(x.w, k, stride);
         int c = x.c;
         Tensor y = new Tensor(oh, ow, c);
+        if (k == 2 && padT == 0 && padL == 0) {
+            // windows past the bottom/right edge repeat the last row/column, which leaves the max unchanged
+            float[] s = x.data;
+            float[] d = y.data;
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = oy * stride * x.w * c;
+                int r1 = Math.min(oy * stride + 1, x.h - 1) * x.w * c;
+                for (int ox = 0; ox < ow; ox++) {
+                    int c0 = ox * stride * c;
+                    int c1 = Math.min(ox * stride + 1, x.w - 1) * c;
+                    int o = (oy * ow + ox) * c;
+                    for (int j = 0; j < c; j++) {
+                        d[o + j] = Math.max(Math.max(s[r0 + c0 + j], s[r0 + c1 + j]),
+                                Math.max(s[r1 + c0 + j], s[r1 + c1 + j]));
+                    }
+                }
+            }
+            return y;
+        }
         java.util.Arrays.fill(y.data, Float.NEGATIVE_INFINITY);
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {

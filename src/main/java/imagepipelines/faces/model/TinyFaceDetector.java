@@ -51,7 +51,7 @@ public final class TinyFaceDetector {
         if (inputSize % 32 != 0) {
             throw new IllegalArgumentException("inputSize must be a multiple of 32: " + inputSize);
         }
-        Tensor x = TensorOps.copy(TensorOps.toSquareInput(rgb, inputSize, false));
+        Tensor x = TensorOps.toSquareInput(rgb, inputSize, false);
         TensorOps.subtractMeanDiv255(x, MEAN_RGB);
         x = TensorOps.maxPool(conv0.apply(x), 2, 2, Padding.SAME);
         for (int i = 1; i <= 5; i++) {

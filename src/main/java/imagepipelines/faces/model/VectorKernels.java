@@ -16,11 +16,21 @@ final class VectorKernels {
     }
 
     /** {@code out = clamp(a x W + bias)}, W packed in tiles of {@link #TILE} or {@link #L} columns. */
-    static void multiply(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out) {
+    static void multiply(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out, int outBase) {
         if (w.tile == L) {
-            multiplyNarrow(a, rows, w, lo, hi, out);
+            multiplyNarrow(a, rows, w, lo, hi, out, outBase);
             return;
         }
+        // blocks of rows whose inputs (about 256 KB) stay in cache while every column tile passes over them
+        int block = Math.max(4, (64 * 1024 / Math.max(1, w.depth)) & ~3);
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            multiplyRows(a, r0, Math.min(rows, r0 + block), w, lo, hi, out, outBase);
+        }
+    }
+
+    private static void multiplyRows(float[] a, int rowStart, int rowEnd, PackedWeights w, float lo, float hi,
+                                     float[] out, int outBase) {
+        int rows = rowEnd;
         int depth = w.depth;
         int stride = w.paddedCols;
         float[] wd = w.data;
@@ -30,7 +40,7 @@ final class VectorKernels {
             int wBase = jt * depth;
             FloatVector b0 = FloatVector.fromArray(S, w.bias, jt);
             FloatVector b1 = FloatVector.fromArray(S, w.bias, jt + L);
-            int r = 0;
+            int r = rowStart;
             for (; r + 3 < rows; r += 4) {
                 FloatVector a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
                 int i0 = r * depth;
@@ -54,7 +64,7 @@ final class VectorKernels {
                     a30 = w0.fma(x3, a30);
                     a31 = w1.fma(x3, a31);
                 }
-                int o = r * stride + jt;
+                int o = outBase + r * stride + jt;
                 a00.max(vLo).min(vHi).intoArray(out, o);
                 a01.max(vLo).min(vHi).intoArray(out, o + L);
                 a10.max(vLo).min(vHi).intoArray(out, o + stride);
@@ -73,7 +83,7 @@ final class VectorKernels {
                     a00 = FloatVector.fromArray(S, wd, wo).fma(x0, a00);
                     a01 = FloatVector.fromArray(S, wd, wo + L).fma(x0, a01);
                 }
-                int o = r * stride + jt;
+                int o = outBase + r * stride + jt;
                 a00.max(vLo).min(vHi).intoArray(out, o);
                 a01.max(vLo).min(vHi).intoArray(out, o + L);
             }
@@ -81,7 +91,8 @@ final class VectorKernels {
     }
 
     /** One-vector column tiles (narrow outputs, e.g. 16 channels): 8 rows of accumulators. */
-    private static void multiplyNarrow(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out) {
+    private static void multiplyNarrow(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out,
+                                       int outBase) {
         int depth = w.depth;
         int stride = w.paddedCols;
         float[] wd = w.data;
@@ -106,7 +117,7 @@ final class VectorKernels {
                     c6 = wv.fma(FloatVector.broadcast(S, a[i + 6 * depth]), c6);
                     c7 = wv.fma(FloatVector.broadcast(S, a[i + 7 * depth]), c7);
                 }
-                int o = r * stride + jt;
+                int o = outBase + r * stride + jt;
                 c0.max(vLo).min(vHi).intoArray(out, o);
                 c1.max(vLo).min(vHi).intoArray(out, o + stride);
                 c2.max(vLo).min(vHi).intoArray(out, o + 2 * stride);
@@ -122,7 +133,7 @@ final class VectorKernels {
                 for (int d = 0; d < depth; d++) {
                     c0 = FloatVector.fromArray(S, wd, wBase + d * L).fma(FloatVector.broadcast(S, a[i0 + d]), c0);
                 }
-                c0.max(vLo).min(vHi).intoArray(out, r * stride + jt);
+                c0.max(vLo).min(vHi).intoArray(out, outBase + r * stride + jt);
             }
         }
     }
