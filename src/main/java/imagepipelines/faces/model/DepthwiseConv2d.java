@@ -49,16 +49,24 @@ public final class DepthwiseConv2d {
         if (x.c != channels) {
             throw new IllegalArgumentException("input has " + x.c + " channels, depthwise conv expects " + channels);
         }
+        if (Gemm.VECTORISED && k == 3 && channels % VectorKernels.L == 0 && activation != Activation.LEAKY) {
+            int padT = padding.padBefore(x.h, k, stride);
+            int padL = padding.padBefore(x.w, k, stride);
+            Tensor y = new Tensor(padding.outSize(x.h, k, stride), padding.outSize(x.w, k, stride), channels);
+            VectorKernels.depthwise3x3(x, filters, stride, padT, padL, scale, shift, activation.lo, activation.hi, y);
+            return y;
+        }
+        return applyScalar(x);
+    }
+
+    /** The plain-Java path (package-private so tests can compare it with the vector one). */
+    Tensor applyScalar(Tensor x) {
         int c = channels;
         int oh = padding.outSize(x.h, k, stride);
         int ow = padding.outSize(x.w, k, stride);
         int padT = padding.padBefore(x.h, k, stride);
         int padL = padding.padBefore(x.w, k, stride);
         Tensor y = new Tensor(oh, ow, c);
-        if (Gemm.VECTORISED && k == 3 && c % VectorKernels.L == 0 && activation != Activation.LEAKY) {
-            VectorKernels.depthwise3x3(x, filters, stride, padT, padL, scale, shift, activation.lo, activation.hi, y);
-            return y;
-        }
         float[] o = y.data;
         float[] src = x.data;
         float[] f = filters;

@@ -42,7 +42,8 @@ public final class Gemm {
         }
     }
 
-    private static void scalar(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out, int outBase) {
+    /** The plain-Java kernel (package-private so tests can compare it with the vector one). */
+    static void scalar(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out, int outBase) {
         int depth = w.depth;
         int tile = w.tile;
         int stride = w.paddedCols;
