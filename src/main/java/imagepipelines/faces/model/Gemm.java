@@ -15,6 +15,14 @@ public final class Gemm {
     /** Width of a tile for narrow matrices (at most this many columns): one vector. */
     static final int NARROW_TILE = VECTORISED ? VectorKernels.L : 16;
 
+    static {
+        if (!VECTORISED) {
+            System.getLogger(Gemm.class.getName()).log(System.Logger.Level.WARNING,
+                    "face model runs without the Vector API (about ten times slower): start the JVM with"
+                            + " --add-modules jdk.incubator.vector");
+        }
+    }
+
     private Gemm() {
     }
 
