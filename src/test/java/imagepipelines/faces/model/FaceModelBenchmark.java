@@ -4,17 +4,20 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * Per-stage timings on one core for a 1200x900 JPEG with one face (the astronaut sample scaled to 900x900 on a
- * 1200x900 canvas). Run: {@code mvn -q test-compile exec:java}-free form:
- * {@code java -cp target/classes:target/test-classes:<jackson jars> imagepipelines.faces.model.FaceModelBenchmark}
- * or through {@link FaceModelBenchmarkTest}. Args: [model dir] [iterations].
+ * Per-stage timings on one thread for a 1200x900 photo with one face (the astronaut sample scaled to 900x900 on a
+ * 1200x900 canvas), as WebP (the usual format of reference photos) and as JPEG. Decode includes reading the EXIF
+ * orientation ({@link FaceImageDecoder}).
+ * <p>Run: {@code mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt}, then
+ * {@code taskset -c 0 java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat cp.txt)
+ * imagepipelines.faces.model.FaceModelBenchmark [model dir] [iterations]}; {@link FaceModelBenchmarkTest} runs a
+ * short version in the build.
  */
 public final class FaceModelBenchmark {
     private FaceModelBenchmark() {
@@ -40,18 +43,33 @@ public final class FaceModelBenchmark {
         return out.toByteArray();
     }
 
-    /** Runs the stages {@code iterations} times after a warm-up and returns a report of mean milliseconds. */
+    static byte[] sampleWebp() throws Exception {
+        try (InputStream in = FaceModelBenchmark.class.getResourceAsStream("/faces/astronaut-1200x900.webp")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Runs both formats {@code iterations} times after a warm-up and returns a report of mean milliseconds. */
     static String run(Path models, int iterations) throws Exception {
         long t0 = System.nanoTime();
         FaceAnalyzer analyzer = new FaceAnalyzer(models);
         double loadMs = (System.nanoTime() - t0) / 1e6;
-        byte[] jpeg = sampleJpeg();
+        StringBuilder report = new StringBuilder(String.format(
+                "FaceModelBenchmark 1200x900 photo with one face, one thread, %d iterations after warm-up;"
+                        + " model load %.0f ms (once); Vector API %s%n", iterations, loadMs,
+                Gemm.VECTORISED ? "on" : "off (plain-Java fallback)"));
+        report.append(measure(analyzer, "WebP", sampleWebp(), iterations)).append('\n');
+        report.append(measure(analyzer, "JPEG", sampleJpeg(), iterations));
+        return report.toString();
+    }
+
+    static String measure(FaceAnalyzer analyzer, String label, byte[] photo, int iterations) throws Exception {
         int warmup = Math.max(3, iterations / 2);
         double decode = 0, toTensor = 0, detect = 0, confirm = 0, landmarks = 0, encode = 0, total = 0;
         int faces = 0;
         for (int i = 0; i < warmup + iterations; i++) {
             long a = System.nanoTime();
-            BufferedImage img = ImageIO.read(new ByteArrayInputStream(jpeg));
+            BufferedImage img = FaceImageDecoder.decode(photo);
             long b = System.nanoTime();
             Tensor rgb = RgbImage.toTensor(img);
             long c = System.nanoTime();
@@ -84,12 +102,10 @@ public final class FaceModelBenchmark {
             }
         }
         int n = iterations;
-        return String.format("FaceModelBenchmark 1200x900 JPEG, %d face(s), %d iterations, one thread:%n"
-                        + "  model load %.0f ms (once), Vector API %s%n"
-                        + "  decode %.1f ms, to tensor %.1f ms, detect (SSD 512) %.1f ms, confirm (tiny %d) %.1f ms,"
-                        + " landmarks %.1f ms, encode %.1f ms%n  total %.1f ms per photo = %.2f photos/s/core",
-                faces, n, loadMs, Gemm.VECTORISED ? "on" : "off (plain-Java fallback)", decode / n, toTensor / n,
-                detect / n, analyzer.options().tinyInputSize(), confirm / n, landmarks / n, encode / n, total / n,
-                1000.0 * n / total);
+        return String.format("  %s, %d face(s): decode %.1f ms, to tensor %.1f ms, detect (SSD 512) %.1f ms,"
+                        + " confirm (tiny %d) %.1f ms, landmarks %.1f ms, encode %.1f ms; total %.1f ms"
+                        + " = %.2f photos/s/core",
+                label, faces, decode / n, toTensor / n, detect / n, analyzer.options().tinyInputSize(), confirm / n,
+                landmarks / n, encode / n, total / n, 1000.0 * n / total);
     }
 }

@@ -10,6 +10,6 @@ class FaceModelBenchmarkTest {
     void benchmarkRuns() throws Exception {
         String report = FaceModelBenchmark.run(FaceTestSupport.modelDir(), 5);
         System.out.println(report);
-        assertTrue(report.contains("1 face(s)"), report);
+        assertTrue(report.contains("WebP, 1 face(s)") && report.contains("JPEG, 1 face(s)"), report);
     }
 }
