@@ -16,17 +16,13 @@ public final class LandmarkNet {
     private record DenseBlock(Conv2d plain0, DepthwiseConv2d dw0, Conv2d pw0,
                               DepthwiseConv2d[] dw, Conv2d[] pw) {
         Tensor apply(Tensor x) {
-            Tensor out1 = plain0 != null ? plain0.apply(x) : pw0.apply(dw0.apply(x));
-            TensorOps.relu(out1);
+            Tensor out1 = TensorOps.relu(plain0 != null ? plain0.apply(x) : pw0.apply(dw0.apply(x)));
             Tensor out2 = pw[0].apply(dw[0].apply(out1));
-            Tensor in3 = TensorOps.relu(TensorOps.addInPlace(TensorOps.copy(out1), out2));
-            Tensor out3 = pw[1].apply(dw[1].apply(in3));
-            Tensor sum = TensorOps.addInPlace(TensorOps.addInPlace(TensorOps.copy(out1), out2), out3);
-            Tensor in4 = TensorOps.relu(sum);
-            Tensor out4 = pw[2].apply(dw[2].apply(in4));
-            // out1 + out2 + out3 + out4, then ReLU (in4 is no longer needed, reuse its array after recomputing)
-            Tensor total = TensorOps.addInPlace(TensorOps.addInPlace(TensorOps.addInPlace(out1, out2), out3), out4);
-            return TensorOps.relu(total);
+            Tensor sum = TensorOps.addInPlace(TensorOps.copy(out1), out2);           // out1 + out2
+            Tensor out3 = pw[1].apply(dw[1].apply(TensorOps.relu(TensorOps.copy(sum))));
+            TensorOps.addInPlace(sum, out3);                                         // out1 + out2 + out3
+            Tensor out4 = pw[2].apply(dw[2].apply(TensorOps.relu(TensorOps.copy(sum))));
+            return TensorOps.relu(TensorOps.addInPlace(sum, out4));                  // relu(out1 + ... + out4)
         }
     }
 
@@ -89,7 +85,6 @@ public final class LandmarkNet {
         float[] out = TensorOps.fullyConnected(x.data, fcWeights, fcBias, 136);
 
         // face-api's postProcess: undo the centred padding, relative to the crop, then to crop pixels
-        float scale = (float) INPUT_SIZE / Math.max(faceCrop.h, faceCrop.w);
         double width = faceCrop.w * (double) INPUT_SIZE / Math.max(faceCrop.h, faceCrop.w);
         double height = faceCrop.h * (double) INPUT_SIZE / Math.max(faceCrop.h, faceCrop.w);
         float padX = width < height ? (float) (Math.abs(width - height) / 2) : 0f;
