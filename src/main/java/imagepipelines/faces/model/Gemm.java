@@ -50,25 +50,44 @@ public final class Gemm {
         }
     }
 
-    /** The plain-Java kernel (package-private so tests can compare it with the vector one). */
+    /**
+     * The plain-Java kernel (package-private so tests can compare it with the vector one): per row, four input
+     * values at a time are multiplied into the whole output row, a loop the JIT vectorises by itself.
+     */
     static void scalar(float[] a, int rows, PackedWeights w, float lo, float hi, float[] out, int outBase) {
         int depth = w.depth;
         int tile = w.tile;
         int stride = w.paddedCols;
+        float[] wd = w.data;
         float[] acc = new float[tile];
+        int[] idx = new int[depth];
+        float[] val = new float[depth];
         for (int t = 0; t < stride / tile; t++) {
             int wBase = t * depth * tile;
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(w.bias, t * tile, acc, 0, tile);
                 int aOff = r * depth;
+                int n = 0;
                 for (int d = 0; d < depth; d++) {
                     float x = a[aOff + d];
-                    if (x == 0f) {
-                        continue;
+                    if (x != 0f) {
+                        idx[n] = wBase + d * tile;
+                        val[n++] = x;
                     }
-                    int wo = wBase + d * tile;
+                }
+                int i = 0;
+                for (; i + 3 < n; i += 4) {
+                    float v0 = val[i], v1 = val[i + 1], v2 = val[i + 2], v3 = val[i + 3];
+                    int w0 = idx[i], w1 = idx[i + 1], w2 = idx[i + 2], w3 = idx[i + 3];
                     for (int j = 0; j < tile; j++) {
-                        acc[j] += x * w.data[wo + j];
+                        acc[j] += v0 * wd[w0 + j] + v1 * wd[w1 + j] + v2 * wd[w2 + j] + v3 * wd[w3 + j];
+                    }
+                }
+                for (; i < n; i++) {
+                    float v = val[i];
+                    int w0 = idx[i];
+                    for (int j = 0; j < tile; j++) {
+                        acc[j] += v * wd[w0 + j];
                     }
                 }
                 int o = outBase + r * stride + t * tile;

@@ -23,8 +23,14 @@ public final class PackedWeights {
         }
         this.depth = depth;
         this.cols = cols;
-        this.tile = cols <= Gemm.NARROW_TILE ? Gemm.NARROW_TILE : Gemm.TILE;
-        this.paddedCols = (cols + tile - 1) / tile * tile;
+        if (Gemm.VECTORISED) {
+            this.tile = cols <= Gemm.NARROW_TILE ? Gemm.NARROW_TILE : Gemm.TILE;
+            this.paddedCols = (cols + tile - 1) / tile * tile;
+        } else {
+            // the plain-Java kernel streams whole rows: one tile as wide as the (16-padded) matrix, i.e. row-major
+            this.paddedCols = (cols + 15) / 16 * 16;
+            this.tile = paddedCols;
+        }
         this.data = new float[paddedCols * depth];
         for (int t = 0; t < paddedCols / tile; t++) {
             for (int d = 0; d < depth; d++) {
