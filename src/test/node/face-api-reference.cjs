@@ -6,12 +6,12 @@
 //   raw.rgb holds W*H*3 bytes, row-major RGB: the pixels the Java side decoded, so both see identical input.
 // result:   [{"name": "...", "faces": [{"score", "box": [x, y, w, h], "landmarks": [[x, y] x68],
 //             "alignedBox": [x, y, w, h], "descriptor": [128 floats], "confirmed": bool}],
-//             "tiny": [{"score", "box"}]}]
+//             "tiny": {"<input size>": [{"score", "box"}]}}]
 //   faces: face-api's detectAllFaces(SSD MobileNet v1).withFaceLandmarks().withFaceDescriptors();
-//   tiny: face-api's tiny face detector; "confirmed": some tiny box overlaps the face's box at IoU >= the minimum
-//   (the confirmation rule of the Java FaceAnalyzer).
-// env: FACE_REFERENCE_MIN_CONFIDENCE (0.5), FACE_REFERENCE_TINY_INPUT (608), FACE_REFERENCE_TINY_MIN_SCORE (0.5),
-//      FACE_REFERENCE_MIN_OVERLAP (0.3), FACE_REFERENCE_BACKEND (cpu)
+//   tiny: face-api's tiny face detector at each input size; "confirmed": at some size a tiny box overlaps the face's
+//   box at IoU >= the minimum (the confirmation rule of the Java FaceAnalyzer).
+// env: FACE_REFERENCE_MIN_CONFIDENCE (0.5), FACE_REFERENCE_TINY_INPUTS (416,608), FACE_REFERENCE_TINY_MIN_SCORE
+//      (0.5), FACE_REFERENCE_MIN_OVERLAP (0.3), FACE_REFERENCE_BACKEND (cpu)
 'use strict';
 
 const fs = require('fs');
@@ -36,10 +36,8 @@ async function main() {
   await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
   await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
   const minConfidence = Number(process.env.FACE_REFERENCE_MIN_CONFIDENCE || 0.5);
-  const tinyOptions = new faceapi.TinyFaceDetectorOptions({
-    inputSize: Number(process.env.FACE_REFERENCE_TINY_INPUT || 608),
-    scoreThreshold: Number(process.env.FACE_REFERENCE_TINY_MIN_SCORE || 0.5),
-  });
+  const tinySizes = (process.env.FACE_REFERENCE_TINY_INPUTS || '416,608').split(',').map(Number);
+  const tinyMinScore = Number(process.env.FACE_REFERENCE_TINY_MIN_SCORE || 0.5);
   const minOverlap = Number(process.env.FACE_REFERENCE_MIN_OVERLAP || 0.3);
 
   const job = JSON.parse(fs.readFileSync(0, 'utf8'));
@@ -54,12 +52,18 @@ async function main() {
       .detectAllFaces(input, new faceapi.SsdMobilenetv1Options({ minConfidence }))
       .withFaceLandmarks()
       .withFaceDescriptors();
-    const tiny = await faceapi.detectAllFaces(input, tinyOptions);
+    const tiny = {};
+    for (const inputSize of tinySizes) {
+      tiny[inputSize] = await faceapi.detectAllFaces(input,
+        new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: tinyMinScore }));
+    }
     input.dispose();
+    const tinyBoxes = Object.values(tiny).flat();
     results.push({
       name: image.name,
       backend: tf.getBackend(),
-      tiny: tiny.map((d) => ({ score: d.score, box: [d.box.x, d.box.y, d.box.width, d.box.height] })),
+      tiny: Object.fromEntries(Object.entries(tiny).map(([size, list]) => [size,
+        list.map((d) => ({ score: d.score, box: [d.box.x, d.box.y, d.box.width, d.box.height] }))])),
       faces: faces.map((f) => {
         const aligned = f.landmarks.align(null, { useDlibAlignment: true });
         const b = f.detection.box;
@@ -69,7 +73,7 @@ async function main() {
           landmarks: f.landmarks.positions.map((p) => [p.x, p.y]),
           alignedBox: [aligned.x, aligned.y, aligned.width, aligned.height],
           descriptor: Array.from(f.descriptor),
-          confirmed: tiny.some((d) => iou(d.box, b) >= minOverlap),
+          confirmed: tinyBoxes.some((d) => iou(d.box, b) >= minOverlap),
         };
       }),
     });

@@ -10,29 +10,39 @@ import java.util.List;
  * Detect -> landmarks -> align -> encode, the face-api 1.7.15 pipeline
  * ({@code detectAllFaces(img, SsdMobilenetv1Options).withFaceLandmarks().withFaceDescriptors()}) in plain Java,
  * with one addition: SSD also fires on animal faces (a cat at 0.93, a dog at 0.79, above a real face at 0.76), so by
- * default a detection is kept only when face-api's tiny face detector (input 608, score above 0.5) confirms it with a
- * box overlapping at IoU 0.3 or more. Boxes, landmarks and encodings of kept faces are exactly face-api's.
- * The models are read once from a directory filled by {@code bin/fetch-face-models}. Thread-safe: the nets are
- * immutable and every call works on its own buffers, so one instance can serve many threads.
- * Single-threaded per call (the app parallelises across photos). EXIF orientation is the caller's job.
+ * default a detection is kept only when face-api's tiny face detector confirms it (a tiny box with score above 0.5
+ * overlapping at IoU 0.3 or more), trying input size 416 and, for detections still unconfirmed, 608. Boxes, landmarks
+ * and encodings of kept faces are exactly face-api's.
+ * <p>The models are read once from a directory filled by {@code bin/fetch-face-models}. Thread-safe: the nets are
+ * immutable and every call works on its own buffers, so one instance can serve many threads. Each call runs on the
+ * caller's thread only (the app parallelises across photos). EXIF orientation is the caller's job
+ * ({@link FaceImageDecoder} does it).
  */
 public final class FaceAnalyzer {
     /**
-     * @param minConfidence      SSD score threshold (face-api's default 0.5)
-     * @param confirm            keep only SSD faces the tiny face detector confirms
-     * @param tinyInputSize      tiny detector input size, a multiple of 32
-     * @param tinyMinScore       tiny detector score threshold
-     * @param minOverlap         IoU an SSD box and a tiny box need to count as the same face
+     * @param minConfidence  SSD score threshold (face-api's default 0.5)
+     * @param confirm        keep only SSD faces the tiny face detector confirms
+     * @param tinyInputSizes tiny detector input sizes (multiples of 32), tried in order while detections remain
+     *                       unconfirmed
+     * @param tinyMinScore   tiny detector score threshold
+     * @param minOverlap     IoU an SSD box and a tiny box need to count as the same face
      */
-    public record Options(double minConfidence, boolean confirm, int tinyInputSize, double tinyMinScore,
+    public record Options(double minConfidence, boolean confirm, List<Integer> tinyInputSizes, double tinyMinScore,
                           double minOverlap) {
+        public Options {
+            tinyInputSizes = List.copyOf(tinyInputSizes);
+            if (confirm && tinyInputSizes.isEmpty()) {
+                throw new IllegalArgumentException("confirmation needs at least one tiny detector input size");
+            }
+        }
+
         public static Options defaults() {
-            return new Options(0.5, true, 608, 0.5, 0.3);
+            return new Options(0.5, true, List.of(416, 608), 0.5, 0.3);
         }
 
         /** face-api exactly: SSD at 0.5, no confirmation. */
         public static Options faceApi() {
-            return new Options(0.5, false, 608, 0.5, 0.3);
+            return new Options(0.5, false, List.of(416, 608), 0.5, 0.3);
         }
     }
 
@@ -92,10 +102,27 @@ public final class FaceAnalyzer {
     /** SSD detections, confirmed by the tiny detector unless the options say otherwise. */
     public List<Detection> detect(Tensor rgb) {
         List<Detection> found = detector.detect(rgb, options.minConfidence());
-        if (!options.confirm() || found.isEmpty()) {
+        return options.confirm() ? confirm(rgb, found) : found;
+    }
+
+    /**
+     * The detections of {@code found} the tiny detector confirms, trying its input sizes in order and stopping as
+     * soon as none is left unconfirmed.
+     */
+    public List<Detection> confirm(Tensor rgb, List<Detection> found) {
+        if (found.isEmpty()) {
             return found;
         }
-        return confirmed(found, confirmer.detect(rgb, options.tinyInputSize(), options.tinyMinScore()));
+        List<Detection> unconfirmed = new ArrayList<>(found);
+        for (int size : options.tinyInputSizes()) {
+            unconfirmed.removeAll(confirmed(unconfirmed, detectTiny(rgb, size)));
+            if (unconfirmed.isEmpty()) {
+                break;
+            }
+        }
+        List<Detection> kept = new ArrayList<>(found);
+        kept.removeAll(unconfirmed);
+        return kept;
     }
 
     /** The detections of {@code found} that overlap one of {@code confirming} at IoU >= minOverlap. */
@@ -117,12 +144,12 @@ public final class FaceAnalyzer {
         return detector.detect(rgb, options.minConfidence());
     }
 
-    /** The tiny detector's faces with the configured input size and threshold (needs confirm enabled). */
-    public List<Detection> detectTiny(Tensor rgb) {
+    /** The tiny detector's faces at one input size with the configured threshold (needs confirm enabled). */
+    public List<Detection> detectTiny(Tensor rgb, int inputSize) {
         if (confirmer == null) {
             throw new IllegalStateException("tiny face detector not loaded (confirm is off)");
         }
-        return confirmer.detect(rgb, options.tinyInputSize(), options.tinyMinScore());
+        return confirmer.detect(rgb, inputSize, options.tinyMinScore());
     }
 
     /** Landmarks, aligned box and encoding for one detection; null when its box lies outside the image. */

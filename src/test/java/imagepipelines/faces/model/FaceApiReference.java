@@ -35,7 +35,7 @@ final class FaceApiReference {
             for (int i = 0; i < raw.length; i++) {
                 raw[i] = (byte) Math.round(t.data[i]);
             }
-            Path rgb = workDir.resolve(e.getKey() + ".rgb");
+            Path rgb = workDir.resolve(e.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".rgb");
             Files.write(rgb, raw);
             job.addObject().put("name", e.getKey()).put("width", t.w).put("height", t.h).put("rgb", rgb.toString());
         }
@@ -49,7 +49,8 @@ final class FaceApiReference {
             pb = new ProcessBuilder("node", script.toString(), modelDir.toString());
             pb.environment().put("NODE_PATH", nodeModules.toString());
             pb.environment().put("FACE_REFERENCE_MIN_CONFIDENCE", Double.toString(options.minConfidence()));
-            pb.environment().put("FACE_REFERENCE_TINY_INPUT", Integer.toString(options.tinyInputSize()));
+            pb.environment().put("FACE_REFERENCE_TINY_INPUTS", options.tinyInputSizes().stream()
+                    .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
             pb.environment().put("FACE_REFERENCE_TINY_MIN_SCORE", Double.toString(options.tinyMinScore()));
             pb.environment().put("FACE_REFERENCE_MIN_OVERLAP", Double.toString(options.minOverlap()));
             pb.redirectInput(jobFile.toFile()).redirectOutput(outFile.toFile()).redirectError(errFile.toFile());

@@ -75,7 +75,7 @@ public final class FaceModelBenchmark {
             long c = System.nanoTime();
             List<Detection> ssd = analyzer.detectUnconfirmed(rgb);
             long c2 = System.nanoTime();
-            List<Detection> dets = analyzer.confirmed(ssd, analyzer.detectTiny(rgb));
+            List<Detection> dets = analyzer.confirm(rgb, ssd);
             long d = System.nanoTime();
             long lmNs = 0;
             long encNs = 0;
@@ -103,9 +103,9 @@ public final class FaceModelBenchmark {
         }
         int n = iterations;
         return String.format("  %s, %d face(s): decode %.1f ms, to tensor %.1f ms, detect (SSD 512) %.1f ms,"
-                        + " confirm (tiny %d) %.1f ms, landmarks %.1f ms, encode %.1f ms; total %.1f ms"
+                        + " confirm (tiny %s) %.1f ms, landmarks %.1f ms, encode %.1f ms; total %.1f ms"
                         + " = %.2f photos/s/core",
-                label, faces, decode / n, toTensor / n, detect / n, analyzer.options().tinyInputSize(), confirm / n,
+                label, faces, decode / n, toTensor / n, detect / n, analyzer.options().tinyInputSizes(), confirm / n,
                 landmarks / n, encode / n, total / n, 1000.0 * n / total);
     }
 }

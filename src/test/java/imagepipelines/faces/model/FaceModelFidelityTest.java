@@ -25,16 +25,23 @@ import org.junit.jupiter.api.io.TempDir;
 class FaceModelFidelityTest {
     static final double MIN_COSINE = 0.999;
 
-    /** Faces per sample known from the image content; the group photo is checked against what the reference finds. */
-    static final Map<String, Integer> KNOWN_COUNTS = Map.of(
-            "astronaut-1face.png", 1, "cameraman-gray-1face.png", 1, "cat-0faces.png", 0, "dogs-0faces.jpg", 0);
+    /**
+     * Faces per image after confirmation, known from the image content. demo/sample2 shows three people but one in
+     * full profile, which the tiny detector does not confirm (SSD finds it at 0.76).
+     */
+    static final Map<String, Integer> KNOWN_COUNTS = Map.ofEntries(
+            Map.entry("astronaut-1face.png", 1), Map.entry("cameraman-gray-1face.png", 1),
+            Map.entry("cat-0faces.png", 0), Map.entry("dogs-0faces.jpg", 0), Map.entry("group-6faces.jpg", 6),
+            Map.entry("demo/sample1.jpg", 3), Map.entry("demo/sample2.jpg", 2), Map.entry("demo/sample3.jpg", 3),
+            Map.entry("demo/sample4.jpg", 4), Map.entry("demo/sample5.jpg", 5), Map.entry("demo/sample6.jpg", 4));
 
     final Map<String, Tensor> images = new LinkedHashMap<>();
     /** face-api's pipeline without confirmation: every SSD face, so encodings are compared on all of them. */
     final Map<String, List<DetectedFace>> raw = new LinkedHashMap<>();
     /** The default analyzer: SSD faces confirmed by the tiny detector. */
     final Map<String, List<DetectedFace>> confirmed = new LinkedHashMap<>();
-    final Map<String, List<Detection>> tiny = new LinkedHashMap<>();
+    /** Tiny detector faces per image and input size. */
+    final Map<String, Map<Integer, List<Detection>>> tiny = new LinkedHashMap<>();
     Map<String, JsonNode> reference;
 
     @BeforeAll
@@ -44,6 +51,10 @@ class FaceModelFidelityTest {
         for (String name : FaceTestSupport.SAMPLES) {
             images.put(name, RgbImage.toTensor(FaceTestSupport.sample(name)));
         }
+        for (Path demo : FaceTestSupport.referenceSamples()) {
+            images.put("demo/" + demo.getFileName(),
+                    RgbImage.toTensor(FaceImageDecoder.decode(java.nio.file.Files.readAllBytes(demo))));
+        }
         FaceAnalyzer.Options options = FaceAnalyzer.Options.defaults();
         reference = FaceApiReference.run(models, nodeModules, images, tmp, options);
         FaceAnalyzer analyzer = new FaceAnalyzer(models, options);
@@ -51,13 +62,17 @@ class FaceModelFidelityTest {
         for (Map.Entry<String, Tensor> e : images.entrySet()) {
             raw.put(e.getKey(), faceApi.analyze(e.getValue()));
             confirmed.put(e.getKey(), analyzer.analyze(e.getValue()));
-            tiny.put(e.getKey(), analyzer.detectTiny(e.getValue()));
+            Map<Integer, List<Detection>> bySize = new LinkedHashMap<>();
+            for (int size : options.tinyInputSizes()) {
+                bySize.put(size, analyzer.detectTiny(e.getValue(), size));
+            }
+            tiny.put(e.getKey(), bySize);
         }
     }
 
     @Test
     void ssdFindsTheSameFacesAsTheReference() {
-        for (String name : FaceTestSupport.SAMPLES) {
+        for (String name : images.keySet()) {
             int js = reference.get(name).get("faces").size();
             System.out.printf("%-26s SSD faces: javascript %d, java %d%n", name, js, raw.get(name).size());
             assertEquals(js, raw.get(name).size(), name + ": SSD face count differs from face-api's JavaScript");
@@ -66,21 +81,24 @@ class FaceModelFidelityTest {
 
     @Test
     void tinyDetectorFindsTheSameFacesAsTheReference() {
-        for (String name : FaceTestSupport.SAMPLES) {
-            JsonNode js = reference.get(name).get("tiny");
-            List<Detection> jv = tiny.get(name);
-            assertEquals(js.size(), jv.size(), name + ": tiny detector face count differs from face-api's JavaScript");
-            for (JsonNode d : js) {
-                FaceBox box = box(d.get("box"));
-                double best = jv.stream().mapToDouble(j -> j.box().iou(box)).max().orElse(0);
-                assertTrue(best > 0.99, name + ": no Java tiny box matching " + box + " (best IoU " + best + ")");
+        for (String name : images.keySet()) {
+            for (Map.Entry<Integer, List<Detection>> e : tiny.get(name).entrySet()) {
+                JsonNode js = reference.get(name).get("tiny").get(String.valueOf(e.getKey()));
+                List<Detection> jv = e.getValue();
+                String what = name + " tiny@" + e.getKey();
+                assertEquals(js.size(), jv.size(), what + ": face count differs from face-api's JavaScript");
+                for (JsonNode d : js) {
+                    FaceBox box = box(d.get("box"));
+                    double best = jv.stream().mapToDouble(j -> j.box().iou(box)).max().orElse(0);
+                    assertTrue(best > 0.99, what + ": no Java box matching " + box + " (best IoU " + best + ")");
+                }
             }
         }
     }
 
     @Test
     void confirmedFacesAreTheRealOnes() {
-        for (String name : FaceTestSupport.SAMPLES) {
+        for (String name : images.keySet()) {
             long js = 0;
             for (JsonNode f : reference.get(name).get("faces")) {
                 js += f.get("confirmed").asBoolean() ? 1 : 0;
@@ -94,14 +112,13 @@ class FaceModelFidelityTest {
         }
         assertEquals(List.of(), confirmed.get("cat-0faces.png"));
         assertEquals(List.of(), confirmed.get("dogs-0faces.jpg"));
-        assertEquals(6, confirmed.get("group-6faces.jpg").size(), "group photo: six faces");
     }
 
     @Test
     void encodingsMatchTheReference() {
         List<String> failures = new ArrayList<>();
         int compared = 0;
-        for (String name : FaceTestSupport.SAMPLES) {
+        for (String name : images.keySet()) {
             List<DetectedFace> jvFaces = new ArrayList<>(raw.get(name));
             for (JsonNode jsFace : reference.get(name).get("faces")) {
                 FaceBox jsBox = box(jsFace.get("box"));
@@ -133,7 +150,7 @@ class FaceModelFidelityTest {
             }
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
-        assertTrue(compared >= 8, "too few faces compared: " + compared);
+        assertTrue(compared >= 30, "too few faces compared: " + compared);
     }
 
     @Test

@@ -44,6 +44,23 @@ final class FaceTestSupport {
         return nm;
     }
 
+    /**
+     * The demo photos of the face-api package (people, 2-5 faces each), which {@code bin/fetch-face-models
+     * --reference} extracts next to the JavaScript reference; not kept in the repository.
+     */
+    static java.util.List<Path> referenceSamples() throws IOException {
+        Path dir = referenceNodeModules().getParent().resolve("samples");
+        java.util.List<Path> files = new java.util.ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            Path f = dir.resolve("sample" + i + ".jpg");
+            if (!Files.isRegularFile(f)) {
+                fail("face-api demo photo missing: " + f + ": run bin/fetch-face-models --reference");
+            }
+            files.add(f);
+        }
+        return files;
+    }
+
     static BufferedImage sample(String name) throws IOException {
         try (InputStream in = FaceTestSupport.class.getResourceAsStream("/faces/" + name)) {
             if (in == null) {
