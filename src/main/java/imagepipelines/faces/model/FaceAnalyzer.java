@@ -77,6 +77,29 @@ public final class FaceAnalyzer {
         return options;
     }
 
+    /**
+     * Runs every net a few times on synthetic input so the JIT compiles the kernels: the first photo of a fresh JVM
+     * otherwise takes about 2 s instead of about 0.15 s. Call once at start-up, before reporting ready.
+     */
+    public void warmUp(int rounds) {
+        java.util.Random random = new java.util.Random(1);
+        Tensor noise = new Tensor(480, 640, 3);
+        for (int i = 0; i < noise.data.length; i++) {
+            noise.data[i] = random.nextInt(256);
+        }
+        Tensor chip = RgbImage.crop(noise, 100, 100, 150, 150);
+        for (int r = 0; r < rounds; r++) {
+            detector.detect(noise, options.minConfidence());
+            if (confirmer != null) {
+                for (int size : options.tinyInputSizes()) {
+                    confirmer.detect(noise, size, options.tinyMinScore());
+                }
+            }
+            landmarkNet.landmarks(chip);
+            recognitionNet.descriptor(chip);
+        }
+    }
+
     /** The model directory: {@code $IMAGE_PIPELINES_MODELS}, else {@code models/face-api} under the working dir. */
     public static Path defaultModelDir() {
         String env = System.getenv("IMAGE_PIPELINES_MODELS");

@@ -45,6 +45,18 @@ class FaceAnalyzerTest {
     }
 
     @Test
+    void warmUpMakesTheFirstPhotoFast() throws Exception {
+        FaceAnalyzer analyzer = new FaceAnalyzer(FaceTestSupport.modelDir());
+        analyzer.warmUp(3);
+        BufferedImage astronaut = FaceTestSupport.sample("astronaut-1face.png");
+        long t0 = System.nanoTime();
+        assertEquals(1, analyzer.analyze(astronaut).size());
+        double ms = (System.nanoTime() - t0) / 1e6;
+        System.out.printf("first photo after warm-up: %.0f ms%n", ms);
+        assertTrue(ms < 1500, "first photo after warm-up took " + ms + " ms");
+    }
+
+    @Test
     void detectedFaceCarriesBoxLandmarksAndEncoding() throws Exception {
         FaceAnalyzer analyzer = new FaceAnalyzer(FaceTestSupport.modelDir());
         List<DetectedFace> faces = analyzer.analyze(FaceTestSupport.sample("astronaut-1face.png"));
