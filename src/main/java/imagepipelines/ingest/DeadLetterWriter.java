@@ -7,8 +7,6 @@ import java.util.Map;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
@@ -21,11 +19,11 @@ public final class DeadLetterWriter implements Processor {
 
     private static final int MAX_REASON = 1800; // S3 user metadata is limited to 2 KB in all
 
-    private final S3Client s3;
+    private final ServerSideCopy copier;
     private final String deadLetterBucket;
 
-    public DeadLetterWriter(S3Client s3, String deadLetterBucket) {
-        this.s3 = s3;
+    public DeadLetterWriter(ServerSideCopy copier, String deadLetterBucket) {
+        this.copier = copier;
         this.deadLetterBucket = deadLetterBucket;
     }
 
@@ -55,9 +53,7 @@ public final class DeadLetterWriter implements Processor {
         metadata.put("source-bucket", upload.bucket());
         metadata.put("source-key", URLEncoder.encode(upload.key(), StandardCharsets.UTF_8));
         try {
-            s3.copyObject(r -> r.sourceBucket(upload.bucket()).sourceKey(upload.key())
-                    .destinationBucket(deadLetterBucket).destinationKey(key)
-                    .metadataDirective(MetadataDirective.REPLACE).metadata(metadata));
+            copier.copy(upload.bucket(), upload.key(), null, deadLetterBucket, key, null, metadata);
             exchange.setProperty("deadLettered", true);
         } catch (NoSuchKeyException gone) {
             // already handled by an earlier delivery of the same event: nothing left to park

@@ -74,6 +74,7 @@ class IngestRoutesTest {
                 "small/" + id + "-small.jpg"), p.keys(SERVING));
         assertTrue(java.util.Arrays.equals(jpg, p.get(SERVING, "original/" + id + "-original.jpg")));
         assertEquals("image/jpeg", p.head(SERVING, "medium/" + id + "-medium.jpg").contentType());
+        assertEquals("image/jpeg", p.head(SERVING, "original/" + id + "-original.jpg").contentType());
         BufferedImage medium = ImageIO.read(new ByteArrayInputStream(p.get(SERVING, "medium/" + id + "-medium.jpg")));
         BufferedImage small = ImageIO.read(new ByteArrayInputStream(p.get(SERVING, "small/" + id + "-small.jpg")));
         assertEquals(940, medium.getWidth());
