@@ -1,0 +1,26 @@
+package imagepipelines.faces;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+
+/** JSON answers of POST /faces/requests. */
+public final class FacesHttpAnswers {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public String accepted(Exchange ex) throws JsonProcessingException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("request_id", ex.getProperty("requestId", String.class));
+        m.put("sources", ex.getProperty("facesRequest", FacesRequest.class).sources().size());
+        return JSON.writeValueAsString(m);
+    }
+
+    public String error(Exchange ex) throws JsonProcessingException {
+        Throwable e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return JSON.writeValueAsString(Map.of("error", e == null ? "invalid request" : String.valueOf(e.getMessage())));
+    }
+}

@@ -1,0 +1,39 @@
+package imagepipelines.faces;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import imagepipelines.faces.model.FaceAnalyzer;
+
+/** Loads the shared {@link FaceAnalyzer} once at start-up; fails fast, naming the fetch script, without models. */
+public final class FacesModel {
+
+    private static final System.Logger LOG = System.getLogger(FacesModel.class.getName());
+
+    private FacesModel() {
+    }
+
+    public static FaceAnalyzer load(String modelDir, int warmUpRounds) {
+        Path dir = modelDir == null || modelDir.isBlank() ? FaceAnalyzer.defaultModelDir() : Path.of(modelDir);
+        if (!Files.isRegularFile(dir.resolve("face_recognition_model-weights_manifest.json"))) {
+            throw new IllegalStateException("face models not found in " + dir.toAbsolutePath()
+                    + " (faces.model-dir): run bin/fetch-face-models first");
+        }
+        long t0 = System.nanoTime();
+        FaceAnalyzer analyzer;
+        try {
+            analyzer = new FaceAnalyzer(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("face models in " + dir.toAbsolutePath() + " could not be loaded ("
+                    + e.getMessage() + "): run bin/fetch-face-models --force", e);
+        }
+        long t1 = System.nanoTime();
+        if (warmUpRounds > 0) {
+            analyzer.warmUp(warmUpRounds);
+        }
+        LOG.log(System.Logger.Level.INFO, "face models loaded from {0} in {1} ms, warmed up in {2} ms", dir,
+                (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        return analyzer;
+    }
+}
