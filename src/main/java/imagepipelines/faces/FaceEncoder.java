@@ -29,7 +29,9 @@ public final class FaceEncoder {
             img = FaceImageDecoder.decode(photo);
         } catch (IOException | RuntimeException e) {
             // no IOException as cause: this is permanent, not a transient I/O problem
-            throw new FaceSourceException("not a decodable image (JPEG, PNG or WebP expected): " + e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            throw new FaceSourceException(m.startsWith("not a decodable image") ? m
+                    : "not a decodable image (JPEG, PNG or WebP expected): " + m);
         } catch (OutOfMemoryError e) {
             throw new FaceSourceException("image too large to decode");
         }

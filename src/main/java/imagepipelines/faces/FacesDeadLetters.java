@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class FacesDeadLetters {
 
-    private static final System.Logger LOG = System.getLogger("imagepipelines.faces");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FacesDeadLetters.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SqsClient sqs;
@@ -44,7 +44,7 @@ public final class FacesDeadLetters {
         m.put("time", Instant.now().toString());
         m.put("request", FacesRequestReader.masked(ex.getIn().getBody(String.class)));
         send(JSON.writeValueAsString(m));
-        LOG.log(System.Logger.Level.WARNING, "faces request {0} rejected to {1}: {2}", m.get("request_id"), queue, reason);
+        LOG.warn("faces request {} rejected to {}: {}", m.get("request_id"), queue, reason);
     }
 
     /** A request none of whose sources could be processed. */
@@ -68,7 +68,7 @@ public final class FacesDeadLetters {
         }
         m.put("sources", sources);
         send(JSON.writeValueAsString(m));
-        LOG.log(System.Logger.Level.WARNING, "faces request {0}: every source failed, dead-lettered to {1}",
+        LOG.warn("faces request {}: every source failed, dead-lettered to {}",
                 job.requestId(), queue);
     }
 

@@ -9,7 +9,7 @@ import imagepipelines.faces.model.FaceAnalyzer;
 /** Loads the shared {@link FaceAnalyzer} once at start-up; fails fast, naming the fetch script, without models. */
 public final class FacesModel {
 
-    private static final System.Logger LOG = System.getLogger(FacesModel.class.getName());
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FacesModel.class);
 
     private FacesModel() {
     }
@@ -32,7 +32,7 @@ public final class FacesModel {
         if (warmUpRounds > 0) {
             analyzer.warmUp(warmUpRounds);
         }
-        LOG.log(System.Logger.Level.INFO, "face models loaded from {0} in {1} ms, warmed up in {2} ms", dir,
+        LOG.info("face models loaded from {} in {} ms, warmed up in {} ms", dir,
                 (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         return analyzer;
     }

@@ -1,6 +1,7 @@
 package imagepipelines.faces;
 
 import java.util.List;
+import java.util.Map;
 
 import org.apache.camel.Exchange;
 
@@ -10,12 +11,20 @@ import org.apache.camel.Exchange;
  */
 public final class FacesSteps {
 
-    private static final System.Logger LOG = System.getLogger("imagepipelines.faces");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FacesSteps.class);
 
     private final PhotoFetcher fetcher;
     private final FaceEncoder encoder;
     private final EncodingPoster poster;
     private final FacesStats stats;
+    /** The last finished requests by id (outcomes only, no tokens), for GET /faces/requests/{id} and tests. */
+    private final Map<String, FacesJob> finished = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, FacesJob> e) {
+                    return size() > 1000;
+                }
+            });
 
     public FacesSteps(PhotoFetcher fetcher, FaceEncoder encoder, EncodingPoster poster, FacesStats stats) {
         this.fetcher = fetcher;
@@ -57,7 +66,7 @@ public final class FacesSteps {
         int faces = ex.getProperty("encodings", List.class).size();
         job(ex).succeeded(s, faces);
         stats.add("source", 0);
-        LOG.log(System.Logger.Level.INFO, "faces request {0}: {1} {2}: {3} encoding(s) accepted",
+        LOG.info("faces request {}: {} {}: {} encoding(s) accepted",
                 job(ex).requestId(), s.type(), s.pk(), faces);
     }
 
@@ -71,16 +80,22 @@ public final class FacesSteps {
         }
         ex.removeProperty("photo");
         job(ex).failed(s, reason);
-        LOG.log(System.Logger.Level.WARNING, "faces request {0}: {1} {2} failed: {3}", job(ex).requestId(), s.type(),
+        LOG.warn("faces request {}: {} {} failed: {}", job(ex).requestId(), s.type(),
                 s.pk(), reason);
     }
 
     /** Logs the request's summary; true when every source failed (the request goes to the dead-letter queue). */
     public boolean finish(Exchange ex) {
         FacesJob job = job(ex);
-        LOG.log(System.Logger.Level.INFO, "faces request {0}: {1} of {2} source(s) done, {3} failed, {4} ms",
+        LOG.info("faces request {}: {} of {} source(s) done, {} failed, {} ms",
                 job.requestId(), job.succeededCount(), job.request().sources().size(), job.failedCount(), job.elapsedMs());
+        finished.put(job.requestId(), job);
         return job.allFailed();
+    }
+
+    /** A finished request, or null (unknown, still running, or long ago). */
+    public FacesJob finished(String requestId) {
+        return finished.get(requestId);
     }
 
     private static FaceSource source(Exchange ex) {
