@@ -32,7 +32,8 @@ final class FacesCommand {
         }
         FaceAnalyzer analyzer;
         try {
-            analyzer = FacesModel.load(null, 0);
+            // not FacesModel.load: its log line would mix with the JSON on stdout
+            analyzer = new FaceAnalyzer(FacesModel.checkedDir(null));
         } catch (IllegalStateException e) {
             System.err.println(e.getMessage());
             return 1;

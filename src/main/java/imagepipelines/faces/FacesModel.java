@@ -14,12 +14,21 @@ public final class FacesModel {
     private FacesModel() {
     }
 
-    public static FaceAnalyzer load(String modelDir, int warmUpRounds) {
+    /** The model directory (the default one when blank) if the models are there, else a message naming the script. */
+    public static Path checkedDir(String modelDir) {
         Path dir = modelDir == null || modelDir.isBlank() ? FaceAnalyzer.defaultModelDir() : Path.of(modelDir);
-        if (!Files.isRegularFile(dir.resolve("face_recognition_model-weights_manifest.json"))) {
-            throw new IllegalStateException("face models not found in " + dir.toAbsolutePath()
-                    + " (faces.model-dir): run bin/fetch-face-models first");
+        for (String m : new String[] {"ssd_mobilenetv1_model", "tiny_face_detector_model", "face_landmark_68_model",
+            "face_recognition_model"}) {
+            if (!Files.isRegularFile(dir.resolve(m + "-weights_manifest.json"))) {
+                throw new IllegalStateException("face models not found in " + dir.toAbsolutePath()
+                        + " (faces.model-dir / IMAGE_PIPELINES_MODELS; no " + m + "): run bin/fetch-face-models first");
+            }
         }
+        return dir;
+    }
+
+    public static FaceAnalyzer load(String modelDir, int warmUpRounds) {
+        Path dir = checkedDir(modelDir);
         long t0 = System.nanoTime();
         FaceAnalyzer analyzer;
         try {
