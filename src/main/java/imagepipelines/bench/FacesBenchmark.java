@@ -97,7 +97,12 @@ public final class FacesBenchmark {
                         means.getOrDefault("decode", 0.0), means.getOrDefault("analyze", 0.0), means.getOrDefault("post", 0.0));
                 FaceAnalyzer analyzer = app.context().getRegistry().lookupByNameAndType("faceAnalyzer", FaceAnalyzer.class);
                 System.out.println(stages(analyzer, photo, 30));
-                System.out.printf("goal >= 5 photos/s/core: %s%n", rate / cores >= 5 ? "met" : "NOT met");
+                // on a shared machine other processes take cores away: photos per CPU-second of this JVM is the
+                // per-core rate that does not depend on them (it includes JIT, GC and HTTP threads)
+                System.out.printf("per CPU-second of this JVM: %.2f photos (load average at the end %.2f on %d cores)%n",
+                        n / cpu, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), cores);
+                System.out.printf("goal >= 5 photos/s/core: wall-clock %s, per CPU-second %s%n", rate / cores >= 5 ? "met" : "NOT met",
+                        n / cpu >= 5 ? "met" : "NOT met");
             }
         }
         return 0;

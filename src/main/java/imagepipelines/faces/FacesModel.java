@@ -27,8 +27,26 @@ public final class FacesModel {
         return dir;
     }
 
+    /**
+     * The analyzer of these models, loaded and warmed up once per JVM: Camel Main creates the YAML beans twice
+     * at start-up (an early pass, then the real one), and the analyzer is immutable and thread-safe.
+     */
     public static FaceAnalyzer load(String modelDir, int warmUpRounds) {
         Path dir = checkedDir(modelDir);
+        Path key = dir.toAbsolutePath().normalize();
+        synchronized (LOADED) {
+            FaceAnalyzer a = LOADED.get(key);
+            if (a == null) {
+                a = loadNow(dir, warmUpRounds);
+                LOADED.put(key, a);
+            }
+            return a;
+        }
+    }
+
+    private static final java.util.Map<Path, FaceAnalyzer> LOADED = new java.util.HashMap<>();
+
+    private static FaceAnalyzer loadNow(Path dir, int warmUpRounds) {
         long t0 = System.nanoTime();
         FaceAnalyzer analyzer;
         try {

@@ -224,6 +224,10 @@ class FacesRoutesTest {
             assertTrue(r.body().contains(c.getValue()), c.getKey() + " -> " + r.body());
             assertFalse(r.body().contains(s.token), r.body());
         }
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.httpPort + "/faces/requests"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(ok)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, form.statusCode(), form.body());
         // a request with one bad source is refused as a whole: nothing of it was processed
         Src good = expect("photo", "astronaut-1face.png");
         String mixed = request(good, s).replace("\"type\":\"photo\"}]", "\"type\":\"video\"}]");
