@@ -33,9 +33,13 @@ public final class FacesSteps {
         this.stats = stats;
     }
 
+    private final Map<String, FacesJob> running = new java.util.concurrent.ConcurrentHashMap<>();
+
     public FacesJob start(Exchange ex) {
         String id = ex.getProperty("requestId", String.class);
-        return new FacesJob(id, ex.getProperty("facesRequest", FacesRequest.class));
+        FacesJob job = new FacesJob(id, ex.getProperty("facesRequest", FacesRequest.class));
+        running.put(id, job);
+        return job;
     }
 
     public void download(Exchange ex) throws FaceSourceException, TransientFaceException {
@@ -90,7 +94,41 @@ public final class FacesSteps {
         LOG.info("faces request {}: {} of {} source(s) done, {} failed, {} ms",
                 job.requestId(), job.succeededCount(), job.request().sources().size(), job.failedCount(), job.elapsedMs());
         finished.put(job.requestId(), job);
+        running.remove(job.requestId());
         return job.allFailed();
+    }
+
+    /** GET /faces/requests/{id}: state and per-source outcomes (no tokens); null when unknown. */
+    public Map<String, Object> status(String requestId) {
+        FacesJob job = finished(requestId);
+        String state = "finished";
+        if (job == null) {
+            job = running.get(requestId);
+            state = "running";
+        }
+        if (job == null) {
+            return null;
+        }
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("request_id", job.requestId());
+        m.put("state", state);
+        m.put("sources", job.request().sources().size());
+        m.put("succeeded", job.succeededCount());
+        m.put("failed", job.failedCount());
+        List<Map<String, Object>> outcomes = new java.util.ArrayList<>();
+        for (FacesJob.Outcome o : job.outcomes()) {
+            Map<String, Object> om = new java.util.LinkedHashMap<>();
+            om.put("pk", o.pk());
+            om.put("type", o.type());
+            if (o.ok()) {
+                om.put("faces", o.faces());
+            } else {
+                om.put("reason", o.reason());
+            }
+            outcomes.add(om);
+        }
+        m.put("outcomes", outcomes);
+        return m;
     }
 
     /** A finished request, or null (unknown, still running, or long ago). */

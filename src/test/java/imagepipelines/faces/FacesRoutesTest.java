@@ -102,7 +102,12 @@ class FacesRoutesTest {
         m.put("api_url", api.url());
         List<Map<String, Object>> list = new ArrayList<>();
         for (Src s : sources) {
-            list.add(Map.of("pk", s.pk, "type", s.type, "photo_url", s.photo, "token", s.token));
+            Map<String, Object> src = new LinkedHashMap<>();
+            src.put("pk", s.pk);
+            src.put("type", s.type);
+            src.put("photo_url", s.photo);
+            src.put("token", s.token);
+            list.add(src);
         }
         m.put("sources", list);
         return JSON.writeValueAsString(m);
@@ -193,6 +198,16 @@ class FacesRoutesTest {
         FacesJob job = awaitJob(id);
         assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
         assertEquals(1, accepted(s).size());
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + p.httpPort + "/faces/requests/" + id)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, status.statusCode(), status.body());
+        JsonNode st = JSON.readTree(status.body());
+        assertEquals("finished", st.get("state").asText(), status.body());
+        assertEquals(1, st.get("outcomes").get(0).get("faces").asInt(), status.body());
+        assertFalse(status.body().contains(s.token));
+        assertEquals(404, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.httpPort
+                + "/faces/requests/nope")).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
     @Test
@@ -230,11 +245,11 @@ class FacesRoutesTest {
         assertEquals(415, form.statusCode(), form.body());
         // a request with one bad source is refused as a whole: nothing of it was processed
         Src good = expect("photo", "astronaut-1face.png");
-        String mixed = request(good, s).replace("\"type\":\"photo\"}]", "\"type\":\"video\"}]");
-        if (!mixed.contains("video")) {
-            mixed = mixed.replaceFirst("(\"pk\":" + s.pk + "[^}]*)\"type\":\"photo\"", "$1\"type\":\"video\"");
-        }
-        assertEquals(400, postHttp(mixed).statusCode(), mixed);
+        Src video = new Src(s.pk, "video", s.photo, s.token);
+        String mixed = request(good, video);
+        HttpResponse<String> mixedAnswer = postHttp(mixed);
+        assertEquals(400, mixedAnswer.statusCode(), mixed);
+        assertTrue(mixedAnswer.body().contains("sources[1].type"), mixedAnswer.body());
         Thread.sleep(500);
         assertEquals(before, api.posts().size(), "no source of a refused request is processed");
         assertEquals("awaiting", api.target("photo", good.pk).state);
