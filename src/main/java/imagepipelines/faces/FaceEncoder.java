@@ -24,6 +24,11 @@ public final class FaceEncoder {
 
     public List<float[]> encodings(byte[] photo) throws FaceSourceException {
         long t0 = System.nanoTime();
+        long[] size = ImageDimensions.of(photo);
+        if (size != null && size[0] * size[1] > maxPixels) {
+            throw new FaceSourceException("image of " + size[0] + "x" + size[1]
+                    + " pixels is larger than faces.max-pixels (" + maxPixels + ")");
+        }
         BufferedImage img;
         try {
             img = FaceImageDecoder.decode(photo);

@@ -57,6 +57,7 @@ class FacesRoutesTest {
             "group-6faces.jpg", "cat-0faces.png", "cameraman-gray-1face.png"}) {
             api.photo(name, resource("/faces/" + name));
         }
+        api.photo("bomb.png", ImageDimensionsTest.pngBomb(30000, 30000));
         Map<String, String> o = new LinkedHashMap<>();
         o.put("pipelines.workflows", "faces");
         o.put("pipelines.local.queues", QUEUE);
@@ -286,8 +287,9 @@ class FacesRoutesTest {
         Src text = expect("photo", "text");
         Src cat = expect("photo", "cat-0faces.png");
         Src redirected = expect("photo", "redirect/astronaut-1200x900.webp");
+        Src bomb = expect("photo", "bomb.png");
         long t0 = System.nanoTime();
-        String id = sendSqs(request(missing, slow, forbidden, huge, text, cat, redirected));
+        String id = sendSqs(request(missing, slow, forbidden, huge, text, cat, redirected, bomb));
         FacesJob job = awaitJob(id);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(2, job.succeededCount(), () -> job.outcomes().toString());
@@ -298,7 +300,9 @@ class FacesRoutesTest {
         assertTrue(outcome(job, forbidden).reason().contains("redirect refused"), outcome(job, forbidden).reason());
         assertTrue(outcome(job, huge).reason().contains("faces.max-photo-bytes"), outcome(job, huge).reason());
         assertTrue(outcome(job, text).reason().contains("not a decodable image"), outcome(job, text).reason());
-        for (Src s : List.of(missing, slow, forbidden, huge, text)) {
+        assertTrue(outcome(job, bomb).reason().contains("30000x30000") && outcome(job, bomb).reason().contains("faces.max-pixels"),
+                outcome(job, bomb).reason());
+        for (Src s : List.of(missing, slow, forbidden, huge, text, bomb)) {
             assertEquals("awaiting", api.target("photo", s.pk).state, s + " must not be posted");
             assertTrue(api.posts("photo", s.pk).isEmpty());
         }
