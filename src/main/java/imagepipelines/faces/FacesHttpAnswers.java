@@ -1,5 +1,7 @@
 package imagepipelines.faces;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,6 +13,21 @@ import org.apache.camel.Exchange;
 public final class FacesHttpAnswers {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final byte[] key;
+
+    /** {@code key}: the bearer key callers must send; blank = no check (keep the port private then). */
+    public FacesHttpAnswers(String key) {
+        this.key = key == null || key.isBlank() ? null : ("Bearer " + key.strip()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public boolean unauthorized(Exchange ex) {
+        if (key == null) {
+            return false;
+        }
+        String given = ex.getIn().getHeader("Authorization", String.class);
+        return given == null || !MessageDigest.isEqual(key, given.strip().getBytes(StandardCharsets.UTF_8));
+    }
 
     public String accepted(Exchange ex) throws JsonProcessingException {
         Map<String, Object> m = new LinkedHashMap<>();
