@@ -41,7 +41,7 @@ class FacesHttpIntakeRoutesTest {
         api.photo("a.webp", resource("/faces/astronaut-1200x900.webp"));
         p = TestPipelines.start(dir, Map.of("pipelines.workflows", "faces", "pipelines.local.queues", QUEUE,
                 "faces.queue.wait-seconds", "1", "faces.allowed-hosts", "127.0.0.1", "faces.warm-up-rounds", "1",
-                "faces.intake.http.key", "s3cret-key", "faces.intake.http.forward-to-queue", "true"));
+                "faces.intake.http.secret", "s3cret-key", "faces.intake.http.forward-to-queue", "true"));
     }
 
     @AfterAll
