@@ -374,6 +374,17 @@ class FacesRoutesTest {
         drainDlq();
     }
 
+    @Test
+    void aRepeatedRequestIsRefusedByTheReceiverAndRecorded() throws Exception {
+        Src s = expect("photo", "cat-0faces.png");
+        assertEquals(1, awaitJob(sendSqs(request(s))).succeededCount());
+        FacesJob again = awaitJob(sendSqs(request(s)));
+        assertEquals(1, again.failedCount());
+        assertTrue(outcome(again, s).reason().contains("not awaiting processing"), outcome(again, s).reason());
+        assertEquals(List.of(200, 400), api.posts("photo", s.pk).stream().map(FakeFaceApi.Post::status).toList());
+        drainDlq();
+    }
+
     static boolean queueEmpty(String url) {
         return p.stack.sqs().getQueueAttributes(r -> r.queueUrl(url)
                 .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
