@@ -27,7 +27,8 @@ import com.sun.net.httpserver.HttpServer;
  * {@code POST /api/facedetection/encodings/{type}/{pk}/} with {@code {"token": "...", "encodings": [[128 floats]...]}}
  * answers 400 (type unknown, token/encodings missing or of the wrong type, an encoding not exactly 128 numbers, the
  * object not awaiting processing, a reference without exactly one face: the reference is rejected), 403 (wrong
- * token), 404 (unknown pk), 200 with an empty body on success. Fault injection: {@link #failNext}.
+ * token), 404 (unknown pk), 200 with an empty body on success. Fault injection: {@link #failNext},
+ * {@link #delayNext}.
  * <p>
  * It also serves photos ({@code GET /photos/NAME}): registered bytes, unknown names 404, and special ones:
  * {@code slow} (answers after {@code slowMillis}), {@code huge} (a 200 MB streamed body), {@code text} (no image),
@@ -68,6 +69,8 @@ public final class FakeFaceApi implements AutoCloseable {
     private final Map<String, byte[]> photos = new ConcurrentHashMap<>();
     private final List<Post> posts = new CopyOnWriteArrayList<>();
     private final AtomicInteger failCount = new AtomicInteger();
+    private final AtomicInteger delayCount = new AtomicInteger();
+    private volatile long delayMillis;
     private volatile int failStatus = 500;
     private volatile long slowMillis = 5000;
     private final AtomicLong hugeBytesSent = new AtomicLong();
@@ -108,6 +111,15 @@ public final class FakeFaceApi implements AutoCloseable {
     public void failNext(int count, int status) {
         failStatus = status;
         failCount.set(count);
+    }
+
+    /**
+     * The next {@code count} POSTs are held {@code millis} and then answered 504 without being applied (a receiver
+     * that gave up before committing): the client's time-out and retry path.
+     */
+    public void delayNext(int count, long millis) {
+        delayMillis = millis;
+        delayCount.set(count);
     }
 
     public void slowMillis(long millis) {
@@ -153,6 +165,11 @@ public final class FakeFaceApi implements AutoCloseable {
             String pk = m.group(2);
             if (!"POST".equals(http.getRequestMethod())) {
                 respond(http, 405, "POST only", type, pk, body);
+                return;
+            }
+            if (delayCount.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                sleep(delayMillis);
+                respond(http, 504, "held and dropped", type, pk, body);
                 return;
             }
             if (failCount.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {

@@ -70,6 +70,7 @@ class FacesRoutesTest {
         o.put("faces.retry.delay-ms", "50");
         o.put("faces.retry.max-delay-ms", "200");
         o.put("faces.warm-up-rounds", "1");
+        o.put("faces.api.timeout-ms", "1000");
         p = TestPipelines.start(dir, o);
         queueUrl = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
         dlqUrl = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE + "-dlq")).queueUrl();
@@ -352,6 +353,16 @@ class FacesRoutesTest {
         assertEquals(1, body.get("encodings").size());
         assertEquals(128, body.get("encodings").get(0).size());
         assertEquals(1, accepted(s).size());
+    }
+
+    @Test
+    void aPostThatTimesOutIsRetried() throws Exception {
+        Src s = expect("reference", "astronaut-1face.png");
+        api.delayNext(1, 2500);
+        FacesJob job = awaitJob(sendSqs(request(s)));
+        assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
+        assertEquals(1, accepted(s).size());
+        assertEquals(1, api.posts("reference", s.pk).stream().filter(x -> x.status() == 200).count());
     }
 
     @Test
