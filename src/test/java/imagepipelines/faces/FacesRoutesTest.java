@@ -289,8 +289,9 @@ class FacesRoutesTest {
         Src cat = expect("photo", "cat-0faces.png");
         Src redirected = expect("photo", "redirect/astronaut-1200x900.webp");
         Src bomb = expect("photo", "bomb.png");
+        Src manyRedirects = expect("photo", "redirect/redirect/redirect/redirect/cat-0faces.png");
         long t0 = System.nanoTime();
-        String id = sendSqs(request(missing, slow, forbidden, huge, text, cat, redirected, bomb));
+        String id = sendSqs(request(missing, slow, forbidden, huge, text, cat, redirected, bomb, manyRedirects));
         FacesJob job = awaitJob(id);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(2, job.succeededCount(), () -> job.outcomes().toString());
@@ -303,7 +304,8 @@ class FacesRoutesTest {
         assertTrue(outcome(job, text).reason().contains("not a decodable image"), outcome(job, text).reason());
         assertTrue(outcome(job, bomb).reason().contains("30000x30000") && outcome(job, bomb).reason().contains("faces.max-pixels"),
                 outcome(job, bomb).reason());
-        for (Src s : List.of(missing, slow, forbidden, huge, text, bomb)) {
+        assertTrue(outcome(job, manyRedirects).reason().contains("more than 3 redirects"), outcome(job, manyRedirects).reason());
+        for (Src s : List.of(missing, slow, forbidden, huge, text, bomb, manyRedirects)) {
             assertEquals("awaiting", api.target("photo", s.pk).state, s + " must not be posted");
             assertTrue(api.posts("photo", s.pk).isEmpty());
         }
