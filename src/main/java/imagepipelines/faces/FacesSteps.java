@@ -69,7 +69,6 @@ public final class FacesSteps {
         FaceSource s = source(ex);
         int faces = ex.getProperty("encodings", List.class).size();
         job(ex).succeeded(s, faces);
-        stats.add("source", 0);
         LOG.info("faces request {}: {} {}: {} encoding(s) accepted",
                 job(ex).requestId(), s.type(), s.pk(), faces);
     }

@@ -150,6 +150,7 @@ public final class FakeFaceApi implements AutoCloseable {
         targets.clear();
         posts.clear();
         failCount.set(0);
+        delayCount.set(0);
         hugeBytesSent.set(0);
     }
 
