@@ -20,6 +20,10 @@ public final class Cli {
               cog [--mode bw|nc] SRC.tif DST.tif
                                      the aerial routes' GDAL steps on a local GeoTIFF; prints JSON (bands, CRS,
                                      footprint, command, COG validation)
+              faces FILE...          the faces of local images as JSON: boxes and 128-float encodings
+              faces --distance A B   Euclidean distance between the first faces of two images (same person < 0.49)
+              benchmark-faces [N]    N (default 200) 1200x900 WebP photos with one face through the faces routes
+                                     (download -> POST) on the local stack; photos/s/core and time per stage
               benchmark-ingest [N]   ingest N (default 200) distinct 8 MP JPEGs on the local stack and compare
                                      with the original's way (exiftool + vipsthumbnail processes per image)
               benchmark-aerial [SCALE%] [DIR]
@@ -44,6 +48,8 @@ public final class Cli {
             case "maintenance" -> MaintenanceCommand.run(rest);
             case "cog" -> CogCli.run(rest);
             case "benchmark-aerial" -> imagepipelines.bench.AerialBenchmark.run(rest);
+            case "faces" -> FacesCommand.run(rest);
+            case "benchmark-faces" -> imagepipelines.bench.FacesBenchmark.run(rest);
             case "benchmark-ingest" -> imagepipelines.bench.IngestBenchmark.run(rest);
             case "help", "-h", "--help" -> {
                 System.out.print(USAGE);

@@ -1,0 +1,334 @@
+package imagepipelines.local;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Stand-in for the members' site's face-encodings receiver (CONTRACTS §2), enforcing the contract:
+ * {@code POST /api/facedetection/encodings/{type}/{pk}/} with {@code {"token": "...", "encodings": [[128 floats]...]}}
+ * answers 400 (type unknown, token/encodings missing or of the wrong type, an encoding not exactly 128 numbers, the
+ * object not awaiting processing, a reference without exactly one face: the reference is rejected), 403 (wrong
+ * token), 404 (unknown pk), 200 with an empty body on success. Fault injection: {@link #failNext},
+ * {@link #delayNext}.
+ * <p>
+ * It also serves photos ({@code GET /photos/NAME}): registered bytes, unknown names 404, and special ones:
+ * {@code slow} (answers after {@code slowMillis}), {@code huge} (a 200 MB streamed body), {@code text} (no image),
+ * {@code redirect-forbidden} (302 to 169.254.169.254), {@code redirect/NAME} (302 to /photos/NAME).
+ */
+public final class FakeFaceApi implements AutoCloseable {
+
+    public static final long HUGE_BYTES = 200L * 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PATH = Pattern.compile("/api/facedetection/encodings/([^/]+)/([^/]+)/");
+
+    /** An object awaiting encodings. */
+    public static final class Target {
+        public final String type;
+        public final long pk;
+        public final String token;
+        public volatile String state = "awaiting";
+        public volatile List<float[]> encodings;
+
+        Target(String type, long pk, String token) {
+            this.type = type;
+            this.pk = pk;
+            this.token = token;
+        }
+    }
+
+    /** One POST as received, with the status answered. */
+    public record Post(String type, String pk, String body, int status, String answer) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-face-api");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> photos = new ConcurrentHashMap<>();
+    private final List<Post> posts = new CopyOnWriteArrayList<>();
+    private final AtomicInteger failCount = new AtomicInteger();
+    private final AtomicInteger delayCount = new AtomicInteger();
+    private volatile long delayMillis;
+    private volatile int failStatus = 500;
+    private volatile long slowMillis = 5000;
+    private final AtomicLong hugeBytesSent = new AtomicLong();
+    private final AtomicInteger photoRequests = new AtomicInteger();
+
+    public FakeFaceApi(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        server.createContext("/api/", this::handleApi);
+        server.createContext("/photos/", this::handlePhoto);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String photoUrl(String name) {
+        return url() + "/photos/" + name;
+    }
+
+    /** Registers an object awaiting its encodings. */
+    public Target expect(String type, long pk, String token) {
+        Target t = new Target(type, pk, token);
+        targets.put(type + "/" + pk, t);
+        return t;
+    }
+
+    public Target target(String type, long pk) {
+        return targets.get(type + "/" + pk);
+    }
+
+    public void photo(String name, byte[] bytes) {
+        photos.put(name, bytes);
+    }
+
+    /** The next {@code count} POSTs are answered with {@code status} before any check. */
+    public void failNext(int count, int status) {
+        failStatus = status;
+        failCount.set(count);
+    }
+
+    /**
+     * The next {@code count} POSTs are held {@code millis} and then answered 504 without being applied (a receiver
+     * that gave up before committing): the client's time-out and retry path.
+     */
+    public void delayNext(int count, long millis) {
+        delayMillis = millis;
+        delayCount.set(count);
+    }
+
+    public void slowMillis(long millis) {
+        slowMillis = millis;
+    }
+
+    public List<Post> posts() {
+        return List.copyOf(posts);
+    }
+
+    public List<Post> posts(String type, long pk) {
+        return posts.stream().filter(p -> p.type.equals(type) && p.pk.equals(String.valueOf(pk))).toList();
+    }
+
+    public List<Post> accepted() {
+        return posts.stream().filter(p -> p.status == 200).toList();
+    }
+
+    public long hugeBytesSent() {
+        return hugeBytesSent.get();
+    }
+
+    public int photoRequests() {
+        return photoRequests.get();
+    }
+
+    public void reset() {
+        targets.clear();
+        posts.clear();
+        failCount.set(0);
+        delayCount.set(0);
+        hugeBytesSent.set(0);
+    }
+
+    private void handleApi(HttpExchange http) throws IOException {
+        try (http) {
+            String body = new String(http.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Matcher m = PATH.matcher(http.getRequestURI().getPath());
+            if (!m.matches()) {
+                respond(http, 404, "not found", null, null, body);
+                return;
+            }
+            String type = m.group(1);
+            String pk = m.group(2);
+            if (!"POST".equals(http.getRequestMethod())) {
+                respond(http, 405, "POST only", type, pk, body);
+                return;
+            }
+            if (delayCount.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                sleep(delayMillis);
+                respond(http, 504, "held and dropped", type, pk, body);
+                return;
+            }
+            if (failCount.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                respond(http, failStatus, "injected failure", type, pk, body);
+                return;
+            }
+            if (!type.equals("photo") && !type.equals("reference")) {
+                respond(http, 400, "unknown type " + type, type, pk, body);
+                return;
+            }
+            JsonNode root;
+            try {
+                root = JSON.readTree(body);
+            } catch (IOException e) {
+                respond(http, 400, "body is not JSON", type, pk, body);
+                return;
+            }
+            if (root == null || !root.isObject()) {
+                respond(http, 400, "body must be a JSON object", type, pk, body);
+                return;
+            }
+            JsonNode token = root.get("token");
+            if (token == null || !token.isTextual()) {
+                respond(http, 400, "token missing or not a string", type, pk, body);
+                return;
+            }
+            JsonNode encs = root.get("encodings");
+            if (encs == null || !encs.isArray()) {
+                respond(http, 400, "encodings missing or not a list", type, pk, body);
+                return;
+            }
+            List<float[]> encodings = new ArrayList<>();
+            for (JsonNode e : encs) {
+                if (!e.isArray() || e.size() != 128) {
+                    respond(http, 400, "each encoding must be a list of exactly 128 floats", type, pk, body);
+                    return;
+                }
+                float[] f = new float[128];
+                for (int i = 0; i < 128; i++) {
+                    if (!e.get(i).isNumber()) {
+                        respond(http, 400, "each encoding must be a list of exactly 128 floats", type, pk, body);
+                        return;
+                    }
+                    f[i] = (float) e.get(i).asDouble();
+                }
+                encodings.add(f);
+            }
+            Target t = pk.matches("\\d+") ? targets.get(type + "/" + Long.parseLong(pk)) : null;
+            if (t == null) {
+                respond(http, 404, "no " + type + " " + pk, type, pk, body);
+                return;
+            }
+            if (!t.token.equals(token.asText())) {
+                respond(http, 403, "wrong token", type, pk, body);
+                return;
+            }
+            synchronized (t) {
+                if (!t.state.equals("awaiting")) {
+                    respond(http, 400, type + " " + pk + " is not awaiting processing (" + t.state + ")", type, pk, body);
+                    return;
+                }
+                if (type.equals("reference") && encodings.size() != 1) {
+                    t.state = "rejected";
+                    t.encodings = encodings;
+                    respond(http, 400, "reference rejected: it must show exactly one face, found " + encodings.size(),
+                            type, pk, body);
+                    return;
+                }
+                t.state = "done";
+                t.encodings = encodings;
+            }
+            respond(http, 200, "", type, pk, body);
+        }
+    }
+
+    private void respond(HttpExchange http, int status, String message, String type, String pk, String body)
+            throws IOException {
+        String answer = message.isEmpty() ? "" : "{\"detail\": " + JSON.writeValueAsString(message) + "}";
+        if (type != null) {
+            posts.add(new Post(type, pk, body, status, answer));
+        }
+        byte[] b = answer.getBytes(StandardCharsets.UTF_8);
+        if (b.length > 0) {
+            http.getResponseHeaders().set("Content-Type", "application/json");
+        }
+        http.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+        if (b.length > 0) {
+            http.getResponseBody().write(b);
+        }
+    }
+
+    private void handlePhoto(HttpExchange http) throws IOException {
+        photoRequests.incrementAndGet();
+        try (http) {
+            String name = http.getRequestURI().getPath().substring("/photos/".length());
+            switch (name) {
+                case "slow" -> {
+                    sleep(slowMillis);
+                    byte[] b = "late".getBytes(StandardCharsets.UTF_8);
+                    http.sendResponseHeaders(200, b.length);
+                    http.getResponseBody().write(b);
+                }
+                case "huge" -> {
+                    // streamed without a length (chunked): the client must cut it at its cap
+                    http.getResponseHeaders().set("Content-Type", "image/jpeg");
+                    http.sendResponseHeaders(200, 0);
+                    byte[] chunk = new byte[64 * 1024];
+                    chunk[0] = (byte) 0xFF;
+                    chunk[1] = (byte) 0xD8;
+                    OutputStream out = http.getResponseBody();
+                    try {
+                        for (long sent = 0; sent < HUGE_BYTES; sent += chunk.length) {
+                            out.write(chunk);
+                            hugeBytesSent.addAndGet(chunk.length);
+                        }
+                    } catch (IOException e) {
+                        // the client hung up
+                    }
+                }
+                case "text" -> {
+                    byte[] b = "<html>this is not an image</html>".getBytes(StandardCharsets.UTF_8);
+                    http.getResponseHeaders().set("Content-Type", "image/jpeg");
+                    http.sendResponseHeaders(200, b.length);
+                    http.getResponseBody().write(b);
+                }
+                case "redirect-forbidden" -> {
+                    http.getResponseHeaders().set("Location", "http://169.254.169.254/latest/meta-data/iam/");
+                    http.sendResponseHeaders(302, -1);
+                }
+                default -> {
+                    if (name.startsWith("redirect/")) {
+                        http.getResponseHeaders().set("Location", "/photos/" + name.substring("redirect/".length()));
+                        http.sendResponseHeaders(302, -1);
+                        return;
+                    }
+                    byte[] b = photos.get(name);
+                    if (b == null) {
+                        http.sendResponseHeaders(404, -1);
+                        return;
+                    }
+                    http.sendResponseHeaders(200, b.length);
+                    http.getResponseBody().write(b);
+                }
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,87 @@
+package imagepipelines.faces;
+
+import static imagepipelines.testsupport.TestPipelines.await;
+import static imagepipelines.testsupport.TestPipelines.resource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import imagepipelines.local.FakeFaceApi;
+import imagepipelines.testsupport.TestPipelines;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** POST /faces/requests with a bearer key, forwarded through the SQS queue (durable) instead of memory. */
+class FacesHttpIntakeRoutesTest {
+
+    static final String QUEUE = "face-encodings-requests-test";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static TestPipelines p;
+    static FakeFaceApi api;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = new FakeFaceApi(0);
+        api.photo("a.webp", resource("/faces/astronaut-1200x900.webp"));
+        p = TestPipelines.start(dir, Map.of("pipelines.workflows", "faces", "pipelines.local.queues", QUEUE,
+                "faces.queue.wait-seconds", "1", "faces.allowed-hosts", "127.0.0.1", "faces.warm-up-rounds", "1",
+                "faces.intake.http.secret", "s3cret-key", "faces.intake.http.forward-to-queue", "true"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (p != null) {
+            p.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    static HttpResponse<String> post(String body, String auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.httpPort + "/faces/requests"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void keyRequiredAndRequestsGoThroughTheQueue() throws Exception {
+        String token = "k".repeat(40);
+        api.expect("reference", 7, token);
+        String body = JSON.writeValueAsString(Map.of("api_url", api.url(), "sources", List.of(Map.of("pk", 7,
+                "type", "reference", "photo_url", api.photoUrl("a.webp"), "token", token))));
+        assertEquals(401, post(body, null).statusCode());
+        assertEquals(401, post(body, "Bearer wrong").statusCode());
+        assertEquals(400, post("{}", "Bearer s3cret-key").statusCode());
+        HttpResponse<String> ok = post(body, "Bearer s3cret-key");
+        assertEquals(202, ok.statusCode(), ok.body());
+        String id = JSON.readTree(ok.body()).get("request_id").asText();
+        String sqsId = id;
+        FacesSteps steps = p.app.context().getRegistry().lookupByNameAndType("facesSteps", FacesSteps.class);
+        // the id answered is the SQS message id, under which the queue consumer processes the request
+        await("processed from the queue", Duration.ofSeconds(60), () -> steps.finished(sqsId) != null);
+        assertNotNull(steps.finished(sqsId));
+        assertEquals("done", api.target("reference", 7).state);
+        assertEquals(1, api.target("reference", 7).encodings.size());
+        assertTrue(id.matches("[0-9a-fA-F-]{36}"), id);
+    }
+}

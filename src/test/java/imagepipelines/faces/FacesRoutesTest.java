@@ -1,0 +1,417 @@
+package imagepipelines.faces;
+
+import static imagepipelines.testsupport.TestPipelines.await;
+import static imagepipelines.testsupport.TestPipelines.resource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import imagepipelines.faces.model.FaceAnalyzer;
+import imagepipelines.local.FakeFaceApi;
+import imagepipelines.testsupport.TestPipelines;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The faces workflow through its real routes: requests on the embedded SQS queue and over HTTP, real photos and the
+ * real model, encodings posted to a contract-enforcing stand-in of the members' site.
+ */
+class FacesRoutesTest {
+
+    static final String QUEUE = "face-encodings-requests-test";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final AtomicLong PKS = new AtomicLong(1000);
+
+    @TempDir
+    static Path dir;
+    static TestPipelines p;
+    static FakeFaceApi api;
+    static String queueUrl;
+    static String dlqUrl;
+    static FacesSteps steps;
+    static HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = new FakeFaceApi(0);
+        api.slowMillis(4000);
+        for (String name : new String[] {"astronaut-1200x900.webp", "astronaut-1face.png", "astronaut-1face-exif6.jpg",
+            "group-6faces.jpg", "cat-0faces.png", "cameraman-gray-1face.png"}) {
+            api.photo(name, resource("/faces/" + name));
+        }
+        api.photo("bomb.png", ImageDimensionsTest.pngBomb(30000, 30000));
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("pipelines.workflows", "faces");
+        o.put("pipelines.local.queues", QUEUE);
+        o.put("faces.queue.wait-seconds", "1");
+        o.put("faces.allowed-hosts", "127.0.0.1");
+        o.put("faces.workers", "2");
+        o.put("faces.download.timeout-ms", "1000");
+        o.put("faces.max-photo-bytes", "8000000");
+        o.put("faces.retry.max", "2");
+        o.put("faces.retry.delay-ms", "50");
+        o.put("faces.retry.max-delay-ms", "200");
+        o.put("faces.warm-up-rounds", "1");
+        o.put("faces.api.timeout-ms", "1000");
+        p = TestPipelines.start(dir, o);
+        queueUrl = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
+        dlqUrl = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE + "-dlq")).queueUrl();
+        steps = p.app.context().getRegistry().lookupByNameAndType("facesSteps", FacesSteps.class);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (p != null) {
+            p.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    record Src(long pk, String type, String photo, String token) {
+    }
+
+    static Src expect(String type, String photo) {
+        long pk = PKS.incrementAndGet();
+        String token = "tok" + pk + "x".repeat(40 - 3 - String.valueOf(pk).length());
+        api.expect(type, pk, token);
+        return new Src(pk, type, photo.startsWith("http") ? photo : api.photoUrl(photo), token);
+    }
+
+    static String request(Src... sources) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("api_url", api.url());
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Src s : sources) {
+            Map<String, Object> src = new LinkedHashMap<>();
+            src.put("pk", s.pk);
+            src.put("type", s.type);
+            src.put("photo_url", s.photo);
+            src.put("token", s.token);
+            list.add(src);
+        }
+        m.put("sources", list);
+        return JSON.writeValueAsString(m);
+    }
+
+    static String sendSqs(String body) {
+        return p.stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body)).messageId();
+    }
+
+    static HttpResponse<String> postHttp(String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.httpPort + "/faces/requests"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static FacesJob awaitJob(String id) {
+        await("request " + id + " finished", Duration.ofSeconds(90), () -> steps.finished(id) != null);
+        return steps.finished(id);
+    }
+
+    static List<float[]> accepted(Src s) {
+        FakeFaceApi.Target t = api.target(s.type, s.pk);
+        assertEquals("done", t.state, s + " state");
+        return t.encodings;
+    }
+
+    static FacesJob.Outcome outcome(FacesJob job, Src s) {
+        return job.outcomes().stream().filter(o -> o.pk() == s.pk).findFirst().orElseThrow();
+    }
+
+    static List<String> drainDlq() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            List<Message> ms = p.stack.sqs().receiveMessage(r -> r.queueUrl(dlqUrl).maxNumberOfMessages(10)
+                    .waitTimeSeconds(1)).messages();
+            for (Message m : ms) {
+                out.add(m.body());
+                p.stack.sqs().deleteMessage(r -> r.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
+            }
+            if (!out.isEmpty() && ms.isEmpty()) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    // ---- tests ----
+
+    @Test
+    void encodingsOfRealPhotosArriveViaSqs() throws Exception {
+        Src astronautWebp = expect("photo", "astronaut-1200x900.webp");
+        Src astronautRef = expect("reference", "astronaut-1face-exif6.jpg");
+        Src astronautPng = expect("photo", "astronaut-1face.png");
+        Src group = expect("photo", "group-6faces.jpg");
+        Src cat = expect("photo", "cat-0faces.png");
+        Src cameraman = expect("photo", "cameraman-gray-1face.png");
+        String id = sendSqs(request(astronautWebp, astronautRef, astronautPng, group, cat, cameraman));
+        FacesJob job = awaitJob(id);
+        assertEquals(6, job.succeededCount(), () -> job.outcomes().toString());
+
+        assertEquals(1, accepted(astronautWebp).size());
+        assertEquals(1, accepted(astronautRef).size());
+        assertEquals(1, accepted(astronautPng).size());
+        assertEquals(6, accepted(group).size());
+        assertEquals(0, accepted(cat).size());
+        assertEquals(1, accepted(cameraman).size());
+        // the cat's POST carries an empty list
+        JsonNode catBody = JSON.readTree(api.posts("photo", cat.pk).get(0).body());
+        assertTrue(catBody.get("encodings").isArray() && catBody.get("encodings").isEmpty());
+        assertEquals(cat.token, catBody.get("token").asText());
+
+        float[] a = accepted(astronautWebp).get(0);
+        float[] b = accepted(astronautRef).get(0);
+        float[] c = accepted(astronautPng).get(0);
+        float[] other = accepted(cameraman).get(0);
+        assertTrue(FaceAnalyzer.distance(a, b) < 0.49, "same person (WebP vs rotated JPEG): " + FaceAnalyzer.distance(a, b));
+        assertTrue(FaceAnalyzer.distance(a, c) < 0.49, "same person (WebP vs PNG): " + FaceAnalyzer.distance(a, c));
+        assertTrue(FaceAnalyzer.distance(a, other) >= 0.49, "different people: " + FaceAnalyzer.distance(a, other));
+        await("SQS message deleted", Duration.ofSeconds(20), () -> queueEmpty(queueUrl));
+    }
+
+    @Test
+    void httpIntakeAnswers202AndProcesses() throws Exception {
+        Src s = expect("photo", "astronaut-1face.png");
+        HttpResponse<String> r = postHttp(request(s));
+        assertEquals(202, r.statusCode(), r.body());
+        String id = JSON.readTree(r.body()).get("request_id").asText();
+        FacesJob job = awaitJob(id);
+        assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
+        assertEquals(1, accepted(s).size());
+        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + p.httpPort + "/faces/requests/" + id)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, status.statusCode(), status.body());
+        JsonNode st = JSON.readTree(status.body());
+        assertEquals("finished", st.get("state").asText(), status.body());
+        assertEquals(1, st.get("outcomes").get(0).get("faces").asInt(), status.body());
+        assertFalse(status.body().contains(s.token));
+        assertEquals(404, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.httpPort
+                + "/faces/requests/nope")).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    void malformedRequestsAreRefusedWith400AndTheReason() throws Exception {
+        Src s = expect("photo", "astronaut-1face.png");
+        String ok = request(s);
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("{not json", "not valid JSON");
+        cases.put("[]", "JSON object");
+        cases.put(ok.replace("\"api_url\"", "\"apiurl\""), "api_url must be a string");
+        cases.put(ok.replace("\"api_url\":\"" + api.url() + "\"", "\"api_url\":42"), "api_url must be a string");
+        cases.put(ok.replace("\"pk\":" + s.pk, "\"pk\":\"" + s.pk + "\""), "pk must be an integer");
+        cases.put(ok.replace("\"pk\":" + s.pk, "\"pk\":1.5"), "pk must be an integer");
+        cases.put(ok.replace("\"type\":\"photo\"", "\"type\":\"selfie\""), "must be \\\"photo\\\" or \\\"reference\\\"");
+        cases.put(ok.replace("\"token\":\"" + s.token + "\"", "\"token\":12"), "token must be a string");
+        cases.put(ok.replace(",\"token\":\"" + s.token + "\"", "").replace("\"token\":\"" + s.token + "\",", ""),
+                "token must be a string");
+        cases.put(ok.replace("\"photo_url\":\"" + s.photo + "\"", "\"photo_url\":null"), "photo_url must be a string");
+        cases.put("{\"api_url\":\"" + api.url() + "\",\"sources\":[]}", "sources must not be empty");
+        cases.put("{\"api_url\":\"" + api.url() + "\",\"sources\":{}}", "sources must be a list");
+        cases.put(ok.replace(s.photo, "file:///etc/passwd"), "only http and https");
+        cases.put(ok.replace(s.photo, "http://169.254.169.254/latest/meta-data/"), "not in faces.allowed-hosts");
+        cases.put(ok.replace("\"api_url\":\"" + api.url() + "\"", "\"api_url\":\"https://evil.example\""),
+                "api_url: host evil.example is not in faces.allowed-hosts");
+        int before = api.posts().size();
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            HttpResponse<String> r = postHttp(c.getKey());
+            assertEquals(400, r.statusCode(), c.getKey() + " -> " + r.body());
+            assertTrue(r.body().contains(c.getValue()), c.getKey() + " -> " + r.body());
+            assertFalse(r.body().contains(s.token), r.body());
+        }
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.httpPort + "/faces/requests"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(ok)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, form.statusCode(), form.body());
+        // a request with one bad source is refused as a whole: nothing of it was processed
+        Src good = expect("photo", "astronaut-1face.png");
+        Src video = new Src(s.pk, "video", s.photo, s.token);
+        String mixed = request(good, video);
+        HttpResponse<String> mixedAnswer = postHttp(mixed);
+        assertEquals(400, mixedAnswer.statusCode(), mixed);
+        assertTrue(mixedAnswer.body().contains("sources[1].type"), mixedAnswer.body());
+        Thread.sleep(500);
+        assertEquals(before, api.posts().size(), "no source of a refused request is processed");
+        assertEquals("awaiting", api.target("photo", good.pk).state);
+    }
+
+    @Test
+    void malformedSqsRequestGoesToTheDeadLetterQueueWithTokensMasked() throws Exception {
+        drainDlq();
+        Src s = expect("photo", "astronaut-1face.png");
+        String bad = request(s).replace("\"type\":\"photo\"", "\"type\":\"portrait\"");
+        sendSqs(bad);
+        sendSqs("{\"api_url\": \"x\", \"sources\": [{\"token\": \"" + s.token + "\", oops");
+        List<String> dead = new ArrayList<>();
+        await("two dead letters", Duration.ofSeconds(30), () -> {
+            dead.addAll(drainDlq());
+            return dead.size() >= 2;
+        });
+        String all = String.join("\n", dead);
+        assertTrue(all.contains("must be \\\"photo\\\" or \\\"reference\\\""), all);
+        assertTrue(all.contains("not valid JSON"), all);
+        assertTrue(all.contains("INVALID_REQUEST"), all);
+        assertFalse(all.contains(s.token), "token leaked into the dead letter: " + all);
+        await("SQS messages deleted", Duration.ofSeconds(20), () -> queueEmpty(queueUrl));
+        assertEquals("awaiting", api.target("photo", s.pk).state);
+    }
+
+    @Test
+    void badSourcesFailAloneWithTheirReasons() throws Exception {
+        drainDlq();
+        Src missing = expect("photo", "no-such-photo.webp");
+        Src slow = expect("photo", "slow");
+        Src forbidden = expect("photo", "redirect-forbidden");
+        Src huge = expect("photo", "huge");
+        Src text = expect("photo", "text");
+        Src cat = expect("photo", "cat-0faces.png");
+        Src redirected = expect("photo", "redirect/astronaut-1200x900.webp");
+        Src bomb = expect("photo", "bomb.png");
+        Src manyRedirects = expect("photo", "redirect/redirect/redirect/redirect/cat-0faces.png");
+        long t0 = System.nanoTime();
+        String id = sendSqs(request(missing, slow, forbidden, huge, text, cat, redirected, bomb, manyRedirects));
+        FacesJob job = awaitJob(id);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(2, job.succeededCount(), () -> job.outcomes().toString());
+        assertEquals(0, accepted(cat).size());
+        assertEquals(1, accepted(redirected).size());
+        assertTrue(outcome(job, missing).reason().contains("404"), outcome(job, missing).reason());
+        assertTrue(outcome(job, slow).reason().contains("timed out"), outcome(job, slow).reason());
+        assertTrue(outcome(job, forbidden).reason().contains("redirect refused"), outcome(job, forbidden).reason());
+        assertTrue(outcome(job, huge).reason().contains("faces.max-photo-bytes"), outcome(job, huge).reason());
+        assertTrue(outcome(job, text).reason().contains("not a decodable image"), outcome(job, text).reason());
+        assertTrue(outcome(job, bomb).reason().contains("30000x30000") && outcome(job, bomb).reason().contains("faces.max-pixels"),
+                outcome(job, bomb).reason());
+        assertTrue(outcome(job, manyRedirects).reason().contains("more than 3 redirects"), outcome(job, manyRedirects).reason());
+        for (Src s : List.of(missing, slow, forbidden, huge, text, bomb, manyRedirects)) {
+            assertEquals("awaiting", api.target("photo", s.pk).state, s + " must not be posted");
+            assertTrue(api.posts("photo", s.pk).isEmpty());
+        }
+        // the 200 MB body was cut at the cap, not read
+        Thread.sleep(300);
+        assertTrue(api.hugeBytesSent() < 64L * 1024 * 1024, "sent " + api.hugeBytesSent());
+        // the slow photo: 3 attempts of 1 s each plus backoff, not 3 x 4 s
+        assertTrue(ms < 30_000, "took " + ms + " ms");
+        // some sources succeeded: no dead letter
+        assertEquals(List.of(), drainDlq());
+    }
+
+    @Test
+    void aRequestWhoseSourcesAllFailIsDeadLetteredWithReasonsAndNoTokens() throws Exception {
+        drainDlq();
+        Src missing = expect("photo", "gone.jpg");
+        Src text = expect("reference", "text");
+        String id = sendSqs(request(missing, text));
+        FacesJob job = awaitJob(id);
+        assertEquals(2, job.failedCount());
+        List<String> dead = new ArrayList<>();
+        await("dead letter", Duration.ofSeconds(20), () -> {
+            dead.addAll(drainDlq());
+            return !dead.isEmpty();
+        });
+        assertEquals(1, dead.size(), dead.toString());
+        JsonNode d = JSON.readTree(dead.get(0));
+        assertEquals("ALL_SOURCES_FAILED", d.get("error").asText());
+        assertEquals(id, d.get("request_id").asText());
+        assertEquals(2, d.get("sources").size());
+        assertFalse(dead.get(0).contains(missing.token) || dead.get(0).contains(text.token), dead.get(0));
+        assertTrue(dead.get(0).contains("404"), dead.get(0));
+        assertTrue(dead.get(0).contains("not a decodable image"), dead.get(0));
+    }
+
+    @Test
+    void receiverAnswering500TwiceThen200GetsExactlyOneAcceptedPost() throws Exception {
+        Src s = expect("photo", "astronaut-1face.png");
+        api.failNext(2, 500);
+        String id = sendSqs(request(s));
+        FacesJob job = awaitJob(id);
+        assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
+        List<FakeFaceApi.Post> posts = api.posts("photo", s.pk);
+        assertEquals(List.of(500, 500, 200), posts.stream().map(FakeFaceApi.Post::status).toList());
+        JsonNode body = JSON.readTree(posts.get(2).body());
+        assertEquals(s.token, body.get("token").asText());
+        assertEquals(1, body.get("encodings").size());
+        assertEquals(128, body.get("encodings").get(0).size());
+        assertEquals(1, accepted(s).size());
+    }
+
+    @Test
+    void aPostThatTimesOutIsRetried() throws Exception {
+        Src s = expect("reference", "astronaut-1face.png");
+        api.delayNext(1, 2500);
+        FacesJob job = awaitJob(sendSqs(request(s)));
+        assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
+        assertEquals(1, accepted(s).size());
+        assertEquals(1, api.posts("reference", s.pk).stream().filter(x -> x.status() == 200).count());
+    }
+
+    @Test
+    void receiver4xxIsRecordedWithTheReasonAndNotRetried() throws Exception {
+        Src groupRef = expect("reference", "group-6faces.jpg");
+        Src wrongToken = expect("photo", "cat-0faces.png");
+        Src unknownPk = new Src(987654321L, "photo", api.photoUrl("cat-0faces.png"), "t".repeat(40));
+        Src wrong = new Src(wrongToken.pk, wrongToken.type, wrongToken.photo, "w".repeat(40));
+        String id = sendSqs(request(groupRef, wrong, unknownPk));
+        FacesJob job = awaitJob(id);
+        assertEquals(3, job.failedCount(), () -> job.outcomes().toString());
+        assertTrue(outcome(job, groupRef).reason().contains("400") && outcome(job, groupRef).reason().contains("exactly one face"),
+                outcome(job, groupRef).reason());
+        assertEquals("rejected", api.target("reference", groupRef.pk).state);
+        assertTrue(outcome(job, wrong).reason().contains("403"), outcome(job, wrong).reason());
+        assertTrue(outcome(job, unknownPk).reason().contains("404"), outcome(job, unknownPk).reason());
+        assertEquals(1, api.posts("reference", groupRef.pk).size());
+        assertEquals(1, api.posts("photo", wrong.pk).size());
+        assertEquals(1, api.posts("photo", unknownPk.pk).size());
+        drainDlq();
+    }
+
+    @Test
+    void aRepeatedRequestIsRefusedByTheReceiverAndRecorded() throws Exception {
+        Src s = expect("photo", "cat-0faces.png");
+        assertEquals(1, awaitJob(sendSqs(request(s))).succeededCount());
+        FacesJob again = awaitJob(sendSqs(request(s)));
+        assertEquals(1, again.failedCount());
+        assertTrue(outcome(again, s).reason().contains("not awaiting processing"), outcome(again, s).reason());
+        assertEquals(List.of(200, 400), api.posts("photo", s.pk).stream().map(FakeFaceApi.Post::status).toList());
+        drainDlq();
+    }
+
+    static boolean queueEmpty(String url) {
+        return p.stack.sqs().getQueueAttributes(r -> r.queueUrl(url)
+                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+                .attributesAsStrings().values().stream().allMatch("0"::equals);
+    }
+
+    @Test
+    void finishedRequestsKeepNoToken() throws Exception {
+        Src s = expect("photo", "gone-again.jpg");
+        String id = sendSqs(request(s));
+        FacesJob job = awaitJob(id);
+        assertNotNull(job);
+        assertFalse(job.outcomes().toString().contains(s.token));
+        assertFalse(new FaceSource(s.pk, s.type, s.photo, s.token).toString().contains(s.token));
+        drainDlq();
+    }
+}
