@@ -81,7 +81,7 @@ public final class LocalStack implements AutoCloseable {
         p.put("aws.access-key", ACCESS_KEY);
         p.put("aws.secret-key", SECRET_KEY);
         p.put("animl.api.url", api.url());
-        p.put("animl.api.key", API_KEY);
+        p.put("animl.api.secret", API_KEY);
         return p;
     }
 
