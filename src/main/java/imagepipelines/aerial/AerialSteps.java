@@ -437,17 +437,7 @@ public class AerialSteps {
     }
 
     private boolean exists(String key) {
-        try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        return imagepipelines.aws.S3Objects.exists(s3, bucket, key);
     }
 
     /**

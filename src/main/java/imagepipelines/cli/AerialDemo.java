@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import imagepipelines.aws.S3Objects;
 import imagepipelines.aerial.AerialKey;
 import imagepipelines.aerial.CogValidator;
 import imagepipelines.aerial.Envelope;
@@ -19,7 +20,6 @@ import imagepipelines.aerial.MapfileWriter;
 import imagepipelines.aerial.TileIndexEntry;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * The aerial part of {@code demo}: the sample GeoTIFFs go into the imagery bucket under the key layout, the routes
@@ -66,8 +66,8 @@ final class AerialDemo {
                 continue;
             }
             String cog = k.withStage(AerialKey.Stage.COG).key();
-            while (!exists(s3, bucket, cog) && !exists(s3, bucket, "errors/" + u.key() + ".json")
-                    || exists(s3, bucket, cog) && !exists(s3, bucket, k.mapfileKey())) {
+            while (!S3Objects.exists(s3, bucket, cog) && !S3Objects.exists(s3, bucket, "errors/" + u.key() + ".json")
+                    || S3Objects.exists(s3, bucket, cog) && !S3Objects.exists(s3, bucket, k.mapfileKey())) {
                 if (System.currentTimeMillis() > deadline) {
                     System.err.println("aerial uploads still waiting after 3 minutes; see the log above");
                     break;
@@ -88,9 +88,9 @@ final class AerialDemo {
                 continue;
             }
             String cog = k.withStage(AerialKey.Stage.COG).key();
-            if (!exists(s3, bucket, cog)) {
+            if (!S3Objects.exists(s3, bucket, cog)) {
                 String err = "errors/" + u.key() + ".json";
-                String reason = exists(s3, bucket, err) ? reasonOf(s3.getObjectAsBytes(r -> r.bucket(bucket).key(err))
+                String reason = S3Objects.exists(s3, bucket, err) ? reasonOf(s3.getObjectAsBytes(r -> r.bucket(bucket).key(err))
                         .asUtf8String()) : "not processed (see log)";
                 System.out.printf(fmt, k.file(), "-", err, "-", "-", "-", reason);
                 continue;
@@ -101,7 +101,7 @@ final class AerialDemo {
             boolean valid = validator.validate(local).valid();
             List<TileIndexEntry> rows = index == null ? List.of() : index.entries(k.collection());
             String png = "-";
-            if (exists(s3, bucket, k.mapfileKey())) {
+            if (S3Objects.exists(s3, bucket, k.mapfileKey())) {
                 Path map = out.resolve(k.collectionTable().replace(' ', '_') + ".map");
                 Files.writeString(map, s3.getObjectAsBytes(r -> r.bucket(bucket).key(k.mapfileKey())).asUtf8String());
                 Envelope e = rows.stream().filter(x -> x.name().equals(k.file())).findFirst()
@@ -148,20 +148,6 @@ final class AerialDemo {
             return String.valueOf(m.get("reason"));
         } catch (IOException e) {
             return json;
-        }
-    }
-
-    private static boolean exists(S3Client s3, String bucket, String key) {
-        try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
         }
     }
 

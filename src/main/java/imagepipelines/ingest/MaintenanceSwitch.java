@@ -6,7 +6,6 @@ import java.util.Map;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Maintenance mode, switched at run time without a restart and seen by every replica: it is on while a small flag
@@ -64,16 +63,6 @@ public final class MaintenanceSwitch {
     }
 
     private boolean readFlag() {
-        try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        return imagepipelines.aws.S3Objects.exists(s3, bucket, key);
     }
 }

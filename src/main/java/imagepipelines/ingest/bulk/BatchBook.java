@@ -72,17 +72,7 @@ public final class BatchBook {
             return false;
         }
         String zip = (String) s.get("zip");
-        try {
-            s3.headObject(r -> r.bucket(ingestion).key(zip));
-            return false;
-        } catch (NoSuchKeyException e) {
-            return true;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
-                return true;
-            }
-            throw e;
-        }
+        return !imagepipelines.aws.S3Objects.exists(s3, ingestion, zip);
     }
 
     /** Records ingestionComplete on an open record (see {@link #orphaned}); returns the new record. */
@@ -188,17 +178,7 @@ public final class BatchBook {
     }
 
     private boolean exists(String key) {
-        try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        return imagepipelines.aws.S3Objects.exists(s3, bucket, key);
     }
 
     private long count(String b, String p) {
