@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import imagepipelines.aws.S3Objects;
 
 /**
  * What the aerial routes call, one method per step (CONTRACTS.md §3). The routes keep the order, the error
@@ -174,19 +176,12 @@ public class AerialSteps {
 
     /** Reads the upload's size and ETag; false when it is gone (a repeated event for a deleted object). */
     public boolean begin(AerialJob job) {
-        try {
-            HeadObjectResponse h = s3.headObject(r -> r.bucket(job.bucket()).key(job.rawKey()));
-            job.etag(h.eTag());
-            job.size(h.contentLength());
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        Optional<HeadObjectResponse> h = S3Objects.head(s3, job.bucket(), job.rawKey());
+        h.ifPresent(head -> {
+            job.etag(head.eTag());
+            job.size(head.contentLength());
+        });
+        return h.isPresent();
     }
 
     /**
@@ -437,7 +432,7 @@ public class AerialSteps {
     }
 
     private boolean exists(String key) {
-        return imagepipelines.aws.S3Objects.exists(s3, bucket, key);
+        return S3Objects.exists(s3, bucket, key);
     }
 
     /**

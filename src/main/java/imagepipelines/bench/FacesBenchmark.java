@@ -17,13 +17,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import imagepipelines.PipelinesApp;
 import imagepipelines.common.Settings;
 import imagepipelines.faces.FacesStats;
-import imagepipelines.faces.model.Detection;
-import imagepipelines.faces.model.FaceAligner;
 import imagepipelines.faces.model.FaceAnalyzer;
-import imagepipelines.faces.model.FaceBox;
+import imagepipelines.faces.model.FaceStageTimes;
 import imagepipelines.faces.model.FaceImageDecoder;
-import imagepipelines.faces.model.RgbImage;
-import imagepipelines.faces.model.Tensor;
 import imagepipelines.local.FakeFaceApi;
 import imagepipelines.local.LoopbackPorts;
 
@@ -137,43 +133,7 @@ public final class FacesBenchmark {
 
     /** Single-thread time per model stage on one photo (after warm-up), mean of {@code iterations}. */
     static String stages(FaceAnalyzer analyzer, byte[] photo, int iterations) throws Exception {
-        double decode = 0, toTensor = 0, detect = 0, confirm = 0, landmarks = 0, encode = 0, total = 0;
-        for (int i = 0; i < iterations + 5; i++) {
-            long a = System.nanoTime();
-            BufferedImage img = FaceImageDecoder.decode(photo);
-            long b = System.nanoTime();
-            Tensor rgb = RgbImage.toTensor(img);
-            long c = System.nanoTime();
-            List<Detection> ssd = analyzer.detectUnconfirmed(rgb);
-            long c2 = System.nanoTime();
-            List<Detection> dets = analyzer.confirm(rgb, ssd);
-            long d = System.nanoTime();
-            long lmNs = 0;
-            long encNs = 0;
-            for (Detection det : dets) {
-                long e = System.nanoTime();
-                FaceAnalyzer.Landmarks lm = analyzer.landmarks(rgb, det);
-                long f = System.nanoTime();
-                FaceBox aligned = FaceAligner.alignedBox(lm.points(), lm.cropWidth(), lm.cropHeight());
-                analyzer.encode(RgbImage.cropClipped(rgb, aligned));
-                lmNs += f - e;
-                encNs += System.nanoTime() - f;
-            }
-            long z = System.nanoTime();
-            if (i >= 5) {
-                decode += (b - a) / 1e6;
-                toTensor += (c - b) / 1e6;
-                detect += (c2 - c) / 1e6;
-                confirm += (d - c2) / 1e6;
-                landmarks += lmNs / 1e6;
-                encode += encNs / 1e6;
-                total += (z - a) / 1e6;
-            }
-        }
-        int k = iterations;
-        return String.format("model stages, one thread, mean of %d: decode %.1f ms, to tensor %.1f ms, detect (SSD) %.1f ms,"
-                + " confirm (tiny) %.1f ms, landmarks %.1f ms, encode %.1f ms; total %.1f ms = %.2f photos/s/core",
-                k, decode / k, toTensor / k, detect / k, confirm / k, landmarks / k, encode / k, total / k, 1000 * k / total);
+        return "model stages, " + FaceStageTimes.measure(analyzer, "one thread", photo, 5, iterations).strip();
     }
 
     private static double cpuSeconds() {
