@@ -37,7 +37,7 @@ public final class LocalStack implements AutoCloseable {
         s3Server = new LocalS3Server(dataDir.resolve("s3"), s3Port, ACCESS_KEY, SECRET_KEY);
         sqsServer = new LocalSqsServer(sqsPort);
         api = new FakeAnimlApi(apiPort, API_KEY, dataDir.resolve("animl-api-received.jsonl"), projectsBySerial);
-        s3 = AwsClients.s3(REGION, s3Server.endpoint(), ACCESS_KEY, SECRET_KEY);
+        s3 = AwsClients.s3(REGION, s3Server.endpoint(), ACCESS_KEY, SECRET_KEY, "when_required");
         sqs = AwsClients.sqs(REGION, sqsServer.endpoint(), ACCESS_KEY, SECRET_KEY);
     }
 
