@@ -160,7 +160,7 @@ public final class IngestBenchmark {
     }
 
     private static final int WARM = 50;
-    private static final int MAX_WARM_ROUNDS = 6;
+    private static final int MAX_WARM_ROUNDS = Integer.getInteger("bench.warm.rounds", 6);
     // not CPU: shown under "JVM internals" (leading spaces keep them there in the sorted table and out of the sum)
     private static final String PIPELINE = "pipeline threads (routes / original's workers)";
     private static final String CHILDREN = "child processes (exiftool, vipsthumbnail)";
