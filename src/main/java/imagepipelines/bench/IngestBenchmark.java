@@ -160,7 +160,7 @@ public final class IngestBenchmark {
     }
 
     private static final int WARM = 50;
-    private static final int MAX_WARM_ROUNDS = Integer.getInteger("bench.warm.rounds", 6);
+    private static final int MAX_WARM_ROUNDS = Integer.getInteger("bench.warm.rounds", 10);
     // not CPU: shown under "JVM internals" (leading spaces keep them there in the sorted table and out of the sum)
     private static final String PIPELINE = "pipeline threads (routes / original's workers)";
     private static final String CHILDREN = "child processes (exiftool, vipsthumbnail)";
@@ -168,7 +168,7 @@ public final class IngestBenchmark {
     private static final String API = "local GraphQL API stand-in";
     private static final String SQS_SERVER = "local SQS server";
     private static final String OTHER = "other JVM threads";
-    private static final String JVM = "JVM internals (GC, JIT)";
+    private static final String JVM = "JVM internals (GC, JIT), threads since ended";
     private static final String GC_PAUSES = "  of which GC pauses, wall";
     private static final String JIT = "  and JIT compilation, wall";
 
