@@ -32,8 +32,9 @@ import imagepipelines.aws.S3Objects;
 
 /**
  * What the aerial routes call, one method per step (CONTRACTS.md §3). The routes keep the order, the error
- * handling and the S3 writes; the GDAL work is {@link CogCommand} run through camel-exec, the inspection and
- * validation are {@link RasterInspector} and {@link CogValidator}.
+ * handling and the S3 writes; the GDAL work is {@link CogCommand}'s two commands (gdalwarp into scratch when
+ * needed, then gdal_translate -of COG) run through camel-exec, the inspection and validation are
+ * {@link RasterInspector} and {@link CogValidator}.
  */
 public class AerialSteps {
 
@@ -57,6 +58,7 @@ public class AerialSteps {
     private String wmsUrl;
     private boolean aclEnabled = true;
     private boolean aclUnsupportedOk;
+    private String reprojectResampling = CogCommand.DEFAULT_RESAMPLING;
 
     /**
      * @param s3        the shared S3 client
@@ -111,6 +113,15 @@ public class AerialSteps {
     /** An S3 server that does not implement ACLs (a local one) is logged, not an error. */
     public void setAclUnsupportedOk(boolean ok) {
         this.aclUnsupportedOk = ok;
+    }
+
+    /** gdalwarp's {@code -r} for the reprojection ({@code aerial.reproject.resampling}); checked at once. */
+    public void setReprojectResampling(String method) {
+        this.reprojectResampling = CogCommand.resampling(method);
+    }
+
+    public String reprojectResampling() {
+        return reprojectResampling;
     }
 
     /** Time limit of the validator (the COG command's is the exec executor's). */
@@ -293,21 +304,44 @@ public class AerialSteps {
         return info;
     }
 
-    /** Stage 1: is the source reprojected to EPSG:3857, and to what size. */
+    /**
+     * Stage 1 decided: is the source reprojected to EPSG:3857 (how, to what size), and does it go through the
+     * scratch warp. Called after stages 2 and 3 have accepted the source, so a source that will be refused is
+     * never warped.
+     */
     public void planReprojection(AerialJob job) {
         RasterInfo i = job.sourceInfo();
-        job.plan().put("reproject", i.is3857() ? "none (already EPSG:3857)"
-                : i.srsString().startsWith("EPSG:") ? i.srsString() + " -> EPSG:3857, bilinear, "
-                + i.warpedWidth() + "x" + i.warpedHeight()
-                : "source CRS -> EPSG:3857, bilinear, " + i.warpedWidth() + "x" + i.warpedHeight());
+        String target = i.warpedWidth() + "x" + i.warpedHeight() + ", warped into scratch";
+        job.plan().put("reproject", i.is3857()
+                ? (CogCommand.warps(i, job.key().bandMode()) ? "none (already EPSG:3857); nodata/alpha -> alpha band "
+                + "on the same grid, warped into scratch" : "none (already EPSG:3857)")
+                : (i.srsString().startsWith("EPSG:") ? i.srsString() : "source CRS") + " -> EPSG:3857, "
+                + reprojectResampling + ", " + target);
+    }
+
+    /**
+     * Stage 1 written: sets the job's command to the {@code gdalwarp} into an uncompressed tiled GeoTIFF in its
+     * scratch folder; false (and no command) when the source needs no warp (EPSG:3857 already, nothing to mask):
+     * then stage 4 reads the source.
+     */
+    public boolean prepareWarp(AerialJob job) {
+        if (!CogCommand.warps(job.sourceInfo(), job.key().bandMode())) {
+            return false;
+        }
+        Path warped = job.scratchDir().resolve("warped.tif");
+        job.warpedFile(warped);
+        List<String> cmd = CogCommand.warpToScratch(job.sourceInfo(), job.key().bandMode(), Path.of(job.source()),
+                warped, reprojectResampling);
+        job.command(cmd);
+        return true;
     }
 
     /** Stage 2: bands and compression; a source the mode cannot take (nc 16-bit, bw float) is rejected here. */
     public void planCompression(AerialJob job) {
         AerialKey k = job.key();
         RasterInfo i = job.sourceInfo();
-        // builds (and so checks) the one-pass command; rejects with a message a person can act on
-        CogCommand.onePass(i, k.bandMode(), Path.of(job.source()), Path.of("check.tif"));
+        // plans (and so checks) the GDAL steps; rejects with a message a person can act on
+        CogCommand.warps(i, k.bandMode());
         String bands = k.bandMode() == BandMode.BW ? "band 1 of " + i.bandCount()
                 : (i.bandCount() >= 4 && i.band(4).isAlpha() ? "bands 1-3 + alpha as mask" : "bands 1-3 of "
                 + i.bandCount());
@@ -325,13 +359,23 @@ public class AerialSteps {
         job.plan().put("overviews", CogCommand.overviewLevels(w, h) + " AVERAGE, internal");
     }
 
-    /** Stage 4: the one GDAL command that writes the COG (all of the above in one pass). */
+    /**
+     * Stage 4: {@code gdal_translate -of COG} with the decisions of stages 2 and 3, reading stage 1's scratch
+     * file (or the source, when it needed no warp): compressed tiles, overviews and COG layout in one command.
+     */
     public List<String> cogCommand(AerialJob job) {
         Path out = job.scratchDir().resolve(job.key().file());
         job.cogFile(out);
-        List<String> cmd = CogCommand.onePass(job.sourceInfo(), job.key().bandMode(), Path.of(job.source()), out);
+        boolean warped = job.warpedFile() != null;
+        List<String> cmd = CogCommand.translateToCog(job.sourceInfo(), job.key().bandMode(),
+                warped ? job.warpedFile() : Path.of(job.source()), warped, out);
         job.command(cmd);
         return cmd;
+    }
+
+    /** After stage 4: the uncompressed scratch copy is not needed any more (frees its disk space at once). */
+    public void discardWarped(AerialJob job) {
+        deleteQuietly(job.warpedFile());
     }
 
     /** camel-exec's {@code CamelExecCommandArgs}: the command without the program. */
@@ -339,7 +383,10 @@ public class AerialSteps {
         return new ArrayList<>(job.command().subList(1, job.command().size()));
     }
 
-    /** After the exec endpoint: a non-zero exit is a {@link GdalCommandException} with GDAL's ERROR lines. */
+    /**
+     * After the exec endpoint: a non-zero exit is a {@link GdalCommandException} with GDAL's ERROR lines; what the
+     * failed command may have half-written is deleted (the scratch folder goes anyway, this is for the record).
+     */
     public void checkExit(AerialJob job, Exchange exchange) throws IOException {
         Integer exit = exchange.getMessage().getHeader(ExecBinding.EXEC_EXIT_VALUE, Integer.class);
         if (exit == null || exit != 0) {
@@ -351,6 +398,7 @@ public class AerialSteps {
                 stderr = err.toString();
             }
             deleteQuietly(job.cogFile());
+            deleteQuietly(job.warpedFile());
             throw new GdalCommandException(job.command(), "exited with code " + exit + ": "
                     + GdalCommandRunner.describeFailure(stderr, ""));
         }

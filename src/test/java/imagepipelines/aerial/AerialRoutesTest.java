@@ -306,6 +306,35 @@ class AerialRoutesTest {
     }
 
     @Test
+    void gdalFailingWhileWarpingIsChargedToAerialReprojectAndLeavesNoScratch() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("corrupt"));
+        String src = "nc/Inyo/USDA_1960/frames/georef/corrupt.tif";
+        byte[] bytes = bytes(TestRasters.corruptTiles(work));
+        p.put(BUCKET, src, bytes);
+        await("error record", Duration.ofSeconds(60), () -> has("errors/" + src + ".json"));
+
+        Map<String, Object> r = errorRecord(src);
+        assertEquals("aerial-reproject", r.get("stage"), r.toString());
+        assertEquals("GdalCommandException", r.get("error"), r.toString());
+        assertTrue(r.get("reason").toString().startsWith("gdalwarp exited with code 1: ERROR"), r.toString());
+        String command = r.get("command").toString();
+        assertTrue(command.startsWith("gdalwarp ") && command.contains("/vsis3/" + BUCKET + "/" + src)
+                && command.endsWith("/warped.tif"), command);
+        assertFalse(command.contains(secretKey()) || command.contains("AWS_"), "S3 keys travel in the environment");
+        assertFalse(has("nc/Inyo/USDA_1960/frames/cog/corrupt.tif"));
+        assertArrayEquals(bytes, p.get(BUCKET, src));
+        await("scratch removed", Duration.ofSeconds(5), () -> isEmptyQuietly(dir.resolve("scratch/aerial")));
+    }
+
+    static boolean isEmptyQuietly(Path d) {
+        try {
+            return isEmpty(d);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
     void anUploadIntoCogIsLeftAloneAndDoesNotLoop() throws Exception {
         String key = "nc/Marin/USDA_1970/mosaic/cog/handmade.tif";
         p.put(BUCKET, key, sample(TestRasters.RGB_UTM18));
