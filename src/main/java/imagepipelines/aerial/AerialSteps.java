@@ -3,6 +3,11 @@ package imagepipelines.aerial;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +26,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.exec.ExecBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -52,13 +59,23 @@ public class AerialSteps {
     private CogValidator validator = new CogValidator(new GdalCommandRunner());
     private String bucket;
     private Path scratchRoot = Path.of(System.getProperty("java.io.tmpdir"), "image-pipelines", "aerial");
-    private boolean readFromS3 = true;
+    private boolean readFromS3 = false;
     private String publicBaseUrl;
     private String mapfileConnection = "service=aerial";
     private String wmsUrl;
     private boolean aclEnabled = true;
     private boolean aclUnsupportedOk;
     private String reprojectResampling = CogCommand.DEFAULT_RESAMPLING;
+    private int downloadParts = 4;
+    /** Below this a part is not worth its own request. */
+    static final long MIN_DOWNLOAD_PART = 8L << 20;
+    /** The ranged GETs of downloads (daemon threads: nothing to wait for at shutdown). */
+    private final java.util.concurrent.ExecutorService downloads = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+                Thread t = new Thread(r, "aerial-download");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * @param s3        the shared S3 client
@@ -85,9 +102,17 @@ public class AerialSteps {
         this.scratchRoot = Path.of(dir, "aerial");
     }
 
-    /** GDAL reads the upload through {@code /vsis3/}; false: it is downloaded to scratch first. */
+    /** GDAL reads the upload through {@code /vsis3/}; false (default): it is downloaded to scratch first. */
     public void setReadFromS3(boolean readFromS3) {
         this.readFromS3 = readFromS3;
+    }
+
+    /** Ranged GETs at once when an upload is downloaded ({@code aerial.source.download-parts}). */
+    public void setDownloadParts(int parts) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("aerial.source.download-parts must be at least 1, not " + parts);
+        }
+        this.downloadParts = parts;
     }
 
     /** URL of the bucket for anonymous reads, e.g. {@code https://b.s3.us-west-2.amazonaws.com}. */
@@ -281,16 +306,78 @@ public class AerialSteps {
         return readFromS3;
     }
 
-    /** Downloads the upload into its scratch folder (when GDAL does not read it from S3). */
+    /**
+     * Downloads the upload into its scratch folder (when GDAL does not read it from S3): {@code downloadParts}
+     * ranged GETs at once (at least {@value #MIN_DOWNLOAD_PART} bytes each) written into one file, every one with
+     * {@code If-Match} on the ETag {@link #begin} read, so an object replaced meanwhile fails the download (S3
+     * answers 412; retried, then left for the next event) instead of mixing two versions.
+     */
     public void download(AerialJob job) {
         Path target = job.scratchDir().resolve("source").resolve(job.key().file());
         try {
             Files.createDirectories(target.getParent());
+            long size = job.size();
+            int parts = (int) Math.max(1, Math.min(downloadParts, size / MIN_DOWNLOAD_PART));
+            if (parts == 1) {
+                s3.getObject(r -> r.bucket(job.bucket()).key(job.rawKey()).ifMatch(job.etag()),
+                        ResponseTransformer.toFile(target));
+            } else {
+                downloadInParts(job, target, size, parts);
+            }
+            if (Files.size(target) != size) {
+                throw new IOException("downloaded " + Files.size(target) + " bytes of " + size);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("download of " + job + " into " + target + " failed", e);
         }
-        s3.getObject(r -> r.bucket(job.bucket()).key(job.rawKey()), ResponseTransformer.toFile(target));
         job.localSource(target);
+    }
+
+    private void downloadInParts(AerialJob job, Path target, long size, int parts) throws IOException {
+        long partSize = (size + parts - 1) / parts;
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            List<Future<Void>> running = new ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                long from = i * partSize;
+                long to = Math.min(size, from + partSize) - 1;
+                running.add(downloads.submit(() -> {
+                    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(job.bucket())
+                            .key(job.rawKey()).range("bytes=" + from + "-" + to).ifMatch(job.etag()))) {
+                        byte[] buf = new byte[1 << 20];
+                        long pos = from;
+                        for (int n; (n = in.read(buf)) > 0; pos += n) {
+                            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                            while (b.hasRemaining()) {
+                                out.write(b, pos + b.position());
+                            }
+                        }
+                        if (pos != to + 1) {
+                            throw new IOException("range " + from + "-" + to + " ended at " + pos);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            try {
+                for (Future<Void> f : running) {
+                    f.get();
+                }
+            } catch (ExecutionException e) {
+                running.forEach(f -> f.cancel(true));
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re; // S3 and SDK client errors: the routes' error handling classifies them
+                }
+                throw new IOException(e.getCause());
+            } catch (InterruptedException e) {
+                running.forEach(f -> f.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("download interrupted");
+            }
+        }
     }
 
     // ---- stages ----------------------------------------------------------------------------------------------

@@ -59,6 +59,8 @@ class AerialRoutesTest {
         o.put("aerial.retry.delay-ms", "50");
         o.put("aerial.retry.max-delay-ms", "200");
         o.put("aerial.workers", "2");
+        // GDAL reads the uploads through /vsis3/ here; AerialSqsIntakeRoutesTest covers the download (the default)
+        o.put("aerial.source.vsis3", "true");
         o.put("aerial.postgis.jdbc-url", pg.jdbcUrl());
         o.put("aerial.postgis.user", pg.user());
         o.put("aerial.mapfile.postgis-connection", pg.conninfo());

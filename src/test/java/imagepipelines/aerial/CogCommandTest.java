@@ -50,6 +50,8 @@ class CogCommandTest {
         assertCo(cog, "COMPRESS=JPEG", "QUALITY=85", "OVERVIEW_QUALITY=85", "BLOCKSIZE=512",
                 "OVERVIEW_RESAMPLING=AVERAGE", "NUM_THREADS=ALL_CPUS", "OVERVIEW_COUNT=2", "BIGTIFF=IF_SAFER");
         assertFalse(cog.contains("-b"), "the scratch file holds the chosen bands (and alpha) only");
+        assertEquals(List.of("--config", "COG_TMP_COMPRESSION", "NONE"), cog.subList(cog.size() - 5, cog.size() - 2),
+                "temporary overview files uncompressed");
         assertEquals(List.of(SCRATCH.toString(), OUT.toString()), cog.subList(cog.size() - 2, cog.size()));
     }
 
