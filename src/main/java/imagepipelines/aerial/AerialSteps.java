@@ -3,15 +3,13 @@ package imagepipelines.aerial;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,6 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
@@ -28,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
@@ -70,12 +72,11 @@ public class AerialSteps {
     /** Below this a part is not worth its own request. */
     static final long MIN_DOWNLOAD_PART = 8L << 20;
     /** The ranged GETs of downloads (daemon threads: nothing to wait for at shutdown). */
-    private final java.util.concurrent.ExecutorService downloads = java.util.concurrent.Executors.newCachedThreadPool(
-            r -> {
-                Thread t = new Thread(r, "aerial-download");
-                t.setDaemon(true);
-                return t;
-            });
+    private final ExecutorService downloads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "aerial-download");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param s3        the shared S3 client
@@ -309,7 +310,7 @@ public class AerialSteps {
     /**
      * Downloads the upload into its scratch folder (when GDAL does not read it from S3): {@code downloadParts}
      * ranged GETs at once (at least {@value #MIN_DOWNLOAD_PART} bytes each) written into one file, every one with
-     * {@code If-Match} on the ETag {@link #begin} read, so an object replaced meanwhile fails the download (S3
+     * {@code If-Match} on the ETag that {@link #begin} read, so an object replaced meanwhile fails the download (S3
      * answers 412; retried, then left for the next event) instead of mixing two versions.
      */
     public void download(AerialJob job) {
@@ -415,7 +416,13 @@ public class AerialSteps {
         if (!CogCommand.warps(job.sourceInfo(), job.key().bandMode())) {
             return false;
         }
-        Path warped = job.scratchDir().resolve("warped.tif");
+        // a folder of its own: the COG is written as <scratch>/<file>, and an upload may be called warped.tif
+        Path warped = job.scratchDir().resolve("warp").resolve("warped.tif");
+        try {
+            Files.createDirectories(warped.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + warped.getParent(), e);
+        }
         job.warpedFile(warped);
         List<String> cmd = CogCommand.warpToScratch(job.sourceInfo(), job.key().bandMode(), Path.of(job.source()),
                 warped, reprojectResampling);

@@ -2,6 +2,7 @@ package imagepipelines.aerial;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 
 import imagepipelines.local.LocalStack;
+import imagepipelines.testsupport.TestRasters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** {@code aerial.source.vsis3=false}: the upload downloaded into scratch by parallel ranged GETs (real S3 server). */
-class AerialDownloadTest {
+/**
+ * {@link AerialSteps} against a real S3 server and the real GDAL programs, without the routes: the download into
+ * scratch by parallel ranged GETs ({@code aerial.source.vsis3=false}), and the scratch files of the two GDAL steps.
+ */
+class AerialStepsTest {
 
     static final String BUCKET = "historic-aerials-download";
 
@@ -86,5 +91,25 @@ class AerialDownloadTest {
             assertEquals(412, e.statusCode(), e.getMessage());
             steps.cleanup(job);
         }
+    }
+
+    @Test
+    void anUploadCalledWarpedTifDoesNotMeetTheScratchCopyOfTheWarp() throws Exception {
+        AerialJob job = uploaded("nc/A/B_1950/mosaic/georef/warped.tif",
+                Files.readAllBytes(TestRasters.sample(dir, TestRasters.RGB_UTM18)));
+        steps.download(job);
+        steps.inspect(job);
+        steps.planCompression(job);
+        assertTrue(steps.prepareWarp(job));
+        GdalCommandRunner gdal = new GdalCommandRunner();
+        gdal.run(job.command());
+        gdal.run(steps.cogCommand(job));
+        assertNotEquals(job.warpedFile(), job.cogFile());
+        assertEquals("warped.tif", job.cogFile().getFileName().toString());
+        CogValidator.Result v = new CogValidator(gdal).validate(job.cogFile());
+        assertTrue(v.valid(), v.summary());
+        assertEquals(List.of("gdalwarp", "gdal_translate"), job.commands().stream().map(c -> c.get(0)).toList());
+        steps.cleanup(job);
+        assertTrue(Files.notExists(job.scratchDir()));
     }
 }
