@@ -37,7 +37,8 @@ public class AerialJob {
     private Path localSource;
     private RasterInfo sourceInfo;
     private final Map<String, Object> plan = new LinkedHashMap<>();
-    private List<String> command = List.of();
+    private final List<List<String>> commands = new ArrayList<>();
+    private Path warpedFile;
     private Path cogFile;
     private CogValidator.Result validation;
     private RasterInfo cogInfo;
@@ -139,12 +140,27 @@ public class AerialJob {
         return plan;
     }
 
+    /** The GDAL command of the stage running now (or the last one run); empty before the first. */
     public List<String> command() {
-        return command;
+        return commands.isEmpty() ? List.of() : commands.get(commands.size() - 1);
+    }
+
+    /** Every GDAL command run for this upload, in order (gdalwarp into scratch, gdal_translate -of COG). */
+    public List<List<String>> commands() {
+        return List.copyOf(commands);
     }
 
     void command(List<String> v) {
-        command = List.copyOf(v);
+        commands.add(List.copyOf(v));
+    }
+
+    /** The scratch GeoTIFF gdalwarp wrote (uncompressed), or null when the source needed no warp. */
+    public Path warpedFile() {
+        return warpedFile;
+    }
+
+    void warpedFile(Path v) {
+        warpedFile = v;
     }
 
     public Path cogFile() {

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -15,14 +18,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.exec.ExecBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
@@ -32,8 +41,9 @@ import imagepipelines.aws.S3Objects;
 
 /**
  * What the aerial routes call, one method per step (CONTRACTS.md §3). The routes keep the order, the error
- * handling and the S3 writes; the GDAL work is {@link CogCommand} run through camel-exec, the inspection and
- * validation are {@link RasterInspector} and {@link CogValidator}.
+ * handling and the S3 writes; the GDAL work is {@link CogCommand}'s two commands (gdalwarp into scratch when
+ * needed, then gdal_translate -of COG) run through camel-exec, the inspection and validation are
+ * {@link RasterInspector} and {@link CogValidator}.
  */
 public class AerialSteps {
 
@@ -51,12 +61,22 @@ public class AerialSteps {
     private CogValidator validator = new CogValidator(new GdalCommandRunner());
     private String bucket;
     private Path scratchRoot = Path.of(System.getProperty("java.io.tmpdir"), "image-pipelines", "aerial");
-    private boolean readFromS3 = true;
+    private boolean readFromS3 = false;
     private String publicBaseUrl;
     private String mapfileConnection = "service=aerial";
     private String wmsUrl;
     private boolean aclEnabled = true;
     private boolean aclUnsupportedOk;
+    private String reprojectResampling = CogCommand.DEFAULT_RESAMPLING;
+    private int downloadParts = 4;
+    /** Below this a part is not worth its own request. */
+    static final long MIN_DOWNLOAD_PART = 8L << 20;
+    /** The ranged GETs of downloads (daemon threads: nothing to wait for at shutdown). */
+    private final ExecutorService downloads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "aerial-download");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param s3        the shared S3 client
@@ -83,9 +103,17 @@ public class AerialSteps {
         this.scratchRoot = Path.of(dir, "aerial");
     }
 
-    /** GDAL reads the upload through {@code /vsis3/}; false: it is downloaded to scratch first. */
+    /** GDAL reads the upload through {@code /vsis3/}; false (default): it is downloaded to scratch first. */
     public void setReadFromS3(boolean readFromS3) {
         this.readFromS3 = readFromS3;
+    }
+
+    /** Ranged GETs at once when an upload is downloaded ({@code aerial.source.download-parts}). */
+    public void setDownloadParts(int parts) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("aerial.source.download-parts must be at least 1, not " + parts);
+        }
+        this.downloadParts = parts;
     }
 
     /** URL of the bucket for anonymous reads, e.g. {@code https://b.s3.us-west-2.amazonaws.com}. */
@@ -111,6 +139,15 @@ public class AerialSteps {
     /** An S3 server that does not implement ACLs (a local one) is logged, not an error. */
     public void setAclUnsupportedOk(boolean ok) {
         this.aclUnsupportedOk = ok;
+    }
+
+    /** gdalwarp's {@code -r} for the reprojection ({@code aerial.reproject.resampling}); checked at once. */
+    public void setReprojectResampling(String method) {
+        this.reprojectResampling = CogCommand.resampling(method);
+    }
+
+    public String reprojectResampling() {
+        return reprojectResampling;
     }
 
     /** Time limit of the validator (the COG command's is the exec executor's). */
@@ -270,16 +307,78 @@ public class AerialSteps {
         return readFromS3;
     }
 
-    /** Downloads the upload into its scratch folder (when GDAL does not read it from S3). */
+    /**
+     * Downloads the upload into its scratch folder (when GDAL does not read it from S3): {@code downloadParts}
+     * ranged GETs at once (at least {@value #MIN_DOWNLOAD_PART} bytes each) written into one file, every one with
+     * {@code If-Match} on the ETag that {@link #begin} read, so an object replaced meanwhile fails the download (S3
+     * answers 412; retried, then left for the next event) instead of mixing two versions.
+     */
     public void download(AerialJob job) {
         Path target = job.scratchDir().resolve("source").resolve(job.key().file());
         try {
             Files.createDirectories(target.getParent());
+            long size = job.size();
+            int parts = (int) Math.max(1, Math.min(downloadParts, size / MIN_DOWNLOAD_PART));
+            if (parts == 1) {
+                s3.getObject(r -> r.bucket(job.bucket()).key(job.rawKey()).ifMatch(job.etag()),
+                        ResponseTransformer.toFile(target));
+            } else {
+                downloadInParts(job, target, size, parts);
+            }
+            if (Files.size(target) != size) {
+                throw new IOException("downloaded " + Files.size(target) + " bytes of " + size);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("download of " + job + " into " + target + " failed", e);
         }
-        s3.getObject(r -> r.bucket(job.bucket()).key(job.rawKey()), ResponseTransformer.toFile(target));
         job.localSource(target);
+    }
+
+    private void downloadInParts(AerialJob job, Path target, long size, int parts) throws IOException {
+        long partSize = (size + parts - 1) / parts;
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            List<Future<Void>> running = new ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                long from = i * partSize;
+                long to = Math.min(size, from + partSize) - 1;
+                running.add(downloads.submit(() -> {
+                    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(job.bucket())
+                            .key(job.rawKey()).range("bytes=" + from + "-" + to).ifMatch(job.etag()))) {
+                        byte[] buf = new byte[1 << 20];
+                        long pos = from;
+                        for (int n; (n = in.read(buf)) > 0; pos += n) {
+                            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                            while (b.hasRemaining()) {
+                                out.write(b, pos + b.position());
+                            }
+                        }
+                        if (pos != to + 1) {
+                            throw new IOException("range " + from + "-" + to + " ended at " + pos);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            try {
+                for (Future<Void> f : running) {
+                    f.get();
+                }
+            } catch (ExecutionException e) {
+                running.forEach(f -> f.cancel(true));
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re; // S3 and SDK client errors: the routes' error handling classifies them
+                }
+                throw new IOException(e.getCause());
+            } catch (InterruptedException e) {
+                running.forEach(f -> f.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("download interrupted");
+            }
+        }
     }
 
     // ---- stages ----------------------------------------------------------------------------------------------
@@ -293,21 +392,50 @@ public class AerialSteps {
         return info;
     }
 
-    /** Stage 1: is the source reprojected to EPSG:3857, and to what size. */
+    /**
+     * Stage 1 decided: is the source reprojected to EPSG:3857 (how, to what size), and does it go through the
+     * scratch warp. Called after stages 2 and 3 have accepted the source, so a source that will be refused is
+     * never warped.
+     */
     public void planReprojection(AerialJob job) {
         RasterInfo i = job.sourceInfo();
-        job.plan().put("reproject", i.is3857() ? "none (already EPSG:3857)"
-                : i.srsString().startsWith("EPSG:") ? i.srsString() + " -> EPSG:3857, bilinear, "
-                + i.warpedWidth() + "x" + i.warpedHeight()
-                : "source CRS -> EPSG:3857, bilinear, " + i.warpedWidth() + "x" + i.warpedHeight());
+        String target = i.warpedWidth() + "x" + i.warpedHeight() + ", warped into scratch";
+        job.plan().put("reproject", i.is3857()
+                ? (CogCommand.warps(i, job.key().bandMode()) ? "none (already EPSG:3857); nodata/alpha -> alpha band "
+                + "on the same grid, warped into scratch" : "none (already EPSG:3857)")
+                : (i.srsString().startsWith("EPSG:") ? i.srsString() : "source CRS") + " -> EPSG:3857, "
+                + reprojectResampling + ", " + target);
+    }
+
+    /**
+     * Stage 1 written: sets the job's command to the {@code gdalwarp} into an uncompressed tiled GeoTIFF in its
+     * scratch folder; false (and no command) when the source needs no warp (EPSG:3857 already, nothing to mask):
+     * then stage 4 reads the source.
+     */
+    public boolean prepareWarp(AerialJob job) {
+        if (!CogCommand.warps(job.sourceInfo(), job.key().bandMode())) {
+            return false;
+        }
+        // a folder of its own: the COG is written as <scratch>/<file>, and an upload may be called warped.tif
+        Path warped = job.scratchDir().resolve("warp").resolve("warped.tif");
+        try {
+            Files.createDirectories(warped.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + warped.getParent(), e);
+        }
+        job.warpedFile(warped);
+        List<String> cmd = CogCommand.warpToScratch(job.sourceInfo(), job.key().bandMode(), Path.of(job.source()),
+                warped, reprojectResampling);
+        job.command(cmd);
+        return true;
     }
 
     /** Stage 2: bands and compression; a source the mode cannot take (nc 16-bit, bw float) is rejected here. */
     public void planCompression(AerialJob job) {
         AerialKey k = job.key();
         RasterInfo i = job.sourceInfo();
-        // builds (and so checks) the one-pass command; rejects with a message a person can act on
-        CogCommand.onePass(i, k.bandMode(), Path.of(job.source()), Path.of("check.tif"));
+        // plans (and so checks) the GDAL steps; rejects with a message a person can act on
+        CogCommand.warps(i, k.bandMode());
         String bands = k.bandMode() == BandMode.BW ? "band 1 of " + i.bandCount()
                 : (i.bandCount() >= 4 && i.band(4).isAlpha() ? "bands 1-3 + alpha as mask" : "bands 1-3 of "
                 + i.bandCount());
@@ -325,13 +453,23 @@ public class AerialSteps {
         job.plan().put("overviews", CogCommand.overviewLevels(w, h) + " AVERAGE, internal");
     }
 
-    /** Stage 4: the one GDAL command that writes the COG (all of the above in one pass). */
+    /**
+     * Stage 4: {@code gdal_translate -of COG} with the decisions of stages 2 and 3, reading stage 1's scratch
+     * file (or the source, when it needed no warp): compressed tiles, overviews and COG layout in one command.
+     */
     public List<String> cogCommand(AerialJob job) {
         Path out = job.scratchDir().resolve(job.key().file());
         job.cogFile(out);
-        List<String> cmd = CogCommand.onePass(job.sourceInfo(), job.key().bandMode(), Path.of(job.source()), out);
+        boolean warped = job.warpedFile() != null;
+        List<String> cmd = CogCommand.translateToCog(job.sourceInfo(), job.key().bandMode(),
+                warped ? job.warpedFile() : Path.of(job.source()), warped, out);
         job.command(cmd);
         return cmd;
+    }
+
+    /** After stage 4: the uncompressed scratch copy is not needed any more (frees its disk space at once). */
+    public void discardWarped(AerialJob job) {
+        deleteQuietly(job.warpedFile());
     }
 
     /** camel-exec's {@code CamelExecCommandArgs}: the command without the program. */
@@ -339,7 +477,10 @@ public class AerialSteps {
         return new ArrayList<>(job.command().subList(1, job.command().size()));
     }
 
-    /** After the exec endpoint: a non-zero exit is a {@link GdalCommandException} with GDAL's ERROR lines. */
+    /**
+     * After the exec endpoint: a non-zero exit is a {@link GdalCommandException} with GDAL's ERROR lines; what the
+     * failed command may have half-written is deleted (the scratch folder goes anyway, this is for the record).
+     */
     public void checkExit(AerialJob job, Exchange exchange) throws IOException {
         Integer exit = exchange.getMessage().getHeader(ExecBinding.EXEC_EXIT_VALUE, Integer.class);
         if (exit == null || exit != 0) {
@@ -351,6 +492,7 @@ public class AerialSteps {
                 stderr = err.toString();
             }
             deleteQuietly(job.cogFile());
+            deleteQuietly(job.warpedFile());
             throw new GdalCommandException(job.command(), "exited with code " + exit + ": "
                     + GdalCommandRunner.describeFailure(stderr, ""));
         }

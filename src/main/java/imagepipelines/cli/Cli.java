@@ -17,9 +17,9 @@ public final class Cli {
               metadata FILE...       print, as JSON, the md object the ingest would send for each local file
               maintenance on|off|status|replay [--url http://localhost:8080]
                                      switch maintenance mode of a running instance, or replay parked images
-              cog [--mode bw|nc] SRC.tif DST.tif
+              cog [--mode bw|nc] [--resampling near|bilinear|...] SRC.tif DST.tif
                                      the aerial routes' GDAL steps on a local GeoTIFF; prints JSON (bands, CRS,
-                                     footprint, command, COG validation)
+                                     footprint, commands, COG validation)
               faces FILE...          the faces of local images as JSON: boxes and 128-float encodings
               faces --distance A B   Euclidean distance between the first faces of two images (same person < 0.49)
               benchmark-faces [N]    N (default 200) 1200x900 WebP photos with one face through the faces routes
@@ -28,8 +28,9 @@ public final class Cli {
                                      with the original's way (exiftool + vipsthumbnail processes per image)
               benchmark-aerial [SCALE%] [DIR]
                                      one GeoTIFF (the Landsat sample enlarged, default 1000%) to a COG: the
-                                     application (upload -> routes -> COG in the bucket), our one-pass command,
-                                     plain gdal_translate -of COG, the original's chain; wall time and peak memory
+                                     application (upload done -> routes -> COG in the bucket, time per stage), our
+                                     two GDAL commands, plain gdal_translate -of COG, the original's chain; wall
+                                     time, ratios against the goals and peak memory
             """;
 
     private Cli() {

@@ -16,11 +16,14 @@ import imagepipelines.aerial.CogConverter;
 import imagepipelines.aerial.GdalCommandException;
 import imagepipelines.aerial.RasterInfo;
 import imagepipelines.aerial.RasterRejectedException;
+import imagepipelines.common.Settings;
 
 /**
- * {@code cog [--mode bw|nc] SRC.tif DST.tif}: the aerial routes' GDAL steps on a local file (inspect, the one-pass
- * COG command, GDAL's COG validator, inspect the result) and a JSON report: band layout, CRS, footprint,
- * the command, validation. Without {@code --mode}: 1 or 2 bands are bw, 3 or more nc (in the bucket the key says).
+ * {@code cog [--mode bw|nc] [--resampling METHOD] SRC.tif DST.tif}: the aerial routes' GDAL steps on a local file
+ * (inspect; gdalwarp into a scratch file next to DST when the source must be warped, then
+ * {@code gdal_translate -of COG}; GDAL's COG validator; inspect the result) and a JSON report: band layout, CRS,
+ * footprint, the commands, validation. Without {@code --mode}: 1 or 2 bands are bw, 3 or more nc (in the bucket the
+ * key says). Without {@code --resampling}: {@code aerial.reproject.resampling} (default near), as the routes.
  * Exit code 0 for a valid COG, 1 when the source is rejected or the result is not valid, 2 for usage errors.
  */
 final class CogCli {
@@ -30,6 +33,7 @@ final class CogCli {
     static int run(List<String> args) throws Exception {
         List<String> files = new ArrayList<>();
         BandMode mode = null;
+        String resampling = new Settings().get("aerial.reproject.resampling", CogCommand.DEFAULT_RESAMPLING);
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--mode") && i + 1 < args.size()) {
@@ -43,12 +47,22 @@ final class CogCli {
                     System.err.println("--mode must be bw or nc");
                     return 2;
                 }
+            } else if (a.equals("--resampling") && i + 1 < args.size()) {
+                resampling = args.get(++i);
             } else {
                 files.add(a);
             }
         }
         if (files.size() != 2) {
-            System.err.println("usage: image-pipelines cog [--mode bw|nc] SRC.tif DST.tif");
+            System.err.println("usage: image-pipelines cog [--mode bw|nc] [--resampling near|bilinear|...] SRC.tif "
+                    + "DST.tif");
+            return 2;
+        }
+        CogConverter converter;
+        try {
+            converter = new CogConverter(resampling);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             return 2;
         }
         Path src = Path.of(files.get(0));
@@ -59,7 +73,6 @@ final class CogCli {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("source", src.toString());
         out.put("output", dst.toString());
-        CogConverter converter = new CogConverter();
         try {
             if (mode == null) {
                 RasterInfo probe = new imagepipelines.aerial.RasterInspector().inspect(src);
@@ -69,7 +82,7 @@ final class CogCli {
             out.put("mode", mode.token());
             CogConverter.Result r = converter.convert(mode, src, dst);
             out.put("sourceInfo", describe(r.source()));
-            out.put("command", r.command());
+            out.put("commands", r.commands());
             out.put("cog", describe(r.cog()));
             out.put("cogBytes", Files.size(dst));
             out.put("overviewFactors", CogCommand.overviewLevels(r.cog().width(), r.cog().height()));

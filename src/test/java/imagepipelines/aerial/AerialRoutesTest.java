@@ -59,6 +59,8 @@ class AerialRoutesTest {
         o.put("aerial.retry.delay-ms", "50");
         o.put("aerial.retry.max-delay-ms", "200");
         o.put("aerial.workers", "2");
+        // GDAL reads the uploads through /vsis3/ here; AerialSqsIntakeRoutesTest covers the download (the default)
+        o.put("aerial.source.vsis3", "true");
         o.put("aerial.postgis.jdbc-url", pg.jdbcUrl());
         o.put("aerial.postgis.user", pg.user());
         o.put("aerial.mapfile.postgis-connection", pg.conninfo());
@@ -303,6 +305,35 @@ class AerialRoutesTest {
         // bw and nc uploads of one county/agency/year/kind share the collection (CONTRACTS §3)
         assertEquals(List.of("rgba.tif", "rgbn.tif", "shade-uint16.tif"), rows("kern_usda_1950_index"));
         assertTrue(isEmpty(dir.resolve("scratch/aerial")), "scratch space cleaned after failures too");
+    }
+
+    @Test
+    void gdalFailingWhileWarpingIsChargedToAerialReprojectAndLeavesNoScratch() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("corrupt"));
+        String src = "nc/Inyo/USDA_1960/frames/georef/corrupt.tif";
+        byte[] bytes = bytes(TestRasters.corruptTiles(work));
+        p.put(BUCKET, src, bytes);
+        await("error record", Duration.ofSeconds(60), () -> has("errors/" + src + ".json"));
+
+        Map<String, Object> r = errorRecord(src);
+        assertEquals("aerial-reproject", r.get("stage"), r.toString());
+        assertEquals("GdalCommandException", r.get("error"), r.toString());
+        assertTrue(r.get("reason").toString().startsWith("gdalwarp exited with code 1: ERROR"), r.toString());
+        String command = r.get("command").toString();
+        assertTrue(command.startsWith("gdalwarp ") && command.contains("/vsis3/" + BUCKET + "/" + src)
+                && command.endsWith("/warped.tif"), command);
+        assertFalse(command.contains(secretKey()) || command.contains("AWS_"), "S3 keys travel in the environment");
+        assertFalse(has("nc/Inyo/USDA_1960/frames/cog/corrupt.tif"));
+        assertArrayEquals(bytes, p.get(BUCKET, src));
+        await("scratch removed", Duration.ofSeconds(5), () -> isEmptyQuietly(dir.resolve("scratch/aerial")));
+    }
+
+    static boolean isEmptyQuietly(Path d) {
+        try {
+            return isEmpty(d);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     @Test

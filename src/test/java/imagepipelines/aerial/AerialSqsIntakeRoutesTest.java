@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The production intake (S3 event notifications on SQS, real event JSON) with the other two alternatives: the
- * upload downloaded to scratch instead of read through /vsis3/, and the GeoPackage tile index (no PostGIS).
+ * The production intake (S3 event notifications on SQS, real event JSON) with the upload downloaded to scratch (the
+ * default; AerialRoutesTest reads through /vsis3/) and the GeoPackage tile index (no PostGIS).
  */
 class AerialSqsIntakeRoutesTest {
 

@@ -16,6 +16,7 @@ class CogCommandTest {
 
     private static final Path IN = Path.of("/data/in.tif");
     private static final Path OUT = Path.of("/data/out.tif");
+    private static final Path SCRATCH = Path.of("/scratch/warped.tif");
 
     @Test
     void overviewLevelsReach64WhenTheSizeAllows() {
@@ -27,24 +28,51 @@ class CogCommandTest {
     }
 
     @Test
-    void utmSourceIsWarpedTo3857InOneCommand() {
+    void utmSourceIsWarpedOnceIntoAnUncompressedTiledScratchFileThenTranslatedToACog() {
         RasterInfo rgb = info(false, 32618, band("Byte", 0.0), band("Byte", 0.0), band("Byte", 0.0));
-        List<String> cmd = CogCommand.onePass(rgb, BandMode.NC, IN, OUT);
-        assertEquals("gdalwarp", cmd.get(0));
-        assertPair(cmd, "-t_srs", "EPSG:3857");
-        assertPair(cmd, "-of", "COG");
-        assertTrue(cmd.contains("-dstalpha"), "nodata becomes a mask for JPEG");
-        assertPair(cmd, "-dstnodata", "None");
-        assertCo(cmd, "COMPRESS=JPEG", "QUALITY=85", "OVERVIEW_QUALITY=85", "BLOCKSIZE=512",
-                "OVERVIEW_RESAMPLING=AVERAGE", "NUM_THREADS=ALL_CPUS", "OVERVIEW_COUNT=2");
-        assertEquals(IN.toString(), cmd.get(cmd.size() - 2), "3 bands of 3: no band selection needed");
-        assertEquals(OUT.toString(), cmd.get(cmd.size() - 1));
+        List<List<String>> cmds = CogCommand.commands(rgb, BandMode.NC, IN, SCRATCH, OUT, "near");
+        assertEquals(2, cmds.size());
+        List<String> warp = cmds.get(0);
+        assertEquals("gdalwarp", warp.get(0));
+        assertPair(warp, "-t_srs", "EPSG:3857");
+        assertPair(warp, "-r", "near");
+        assertPair(warp, "-of", "GTiff");
+        assertCo(warp, "TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=512", "BIGTIFF=IF_SAFER");
+        assertFalse(String.join(" ", warp).contains("COMPRESS"), "the scratch file is written uncompressed");
+        assertFalse(warp.contains("COG"), "gdalwarp -of COG would warp every pixel twice");
+        assertTrue(warp.contains("-dstalpha"), "nodata becomes an alpha band, then the mask for JPEG");
+        assertPair(warp, "-dstnodata", "None");
+        assertEquals(List.of(IN.toString(), SCRATCH.toString()), warp.subList(warp.size() - 2, warp.size()),
+                "3 bands of 3: no band selection needed");
+
+        List<String> cog = cmds.get(1);
+        assertEquals(List.of("gdal_translate", "-of", "COG"), cog.subList(0, 3));
+        assertCo(cog, "COMPRESS=JPEG", "QUALITY=85", "OVERVIEW_QUALITY=85", "BLOCKSIZE=512",
+                "OVERVIEW_RESAMPLING=AVERAGE", "NUM_THREADS=ALL_CPUS", "OVERVIEW_COUNT=2", "BIGTIFF=IF_SAFER");
+        assertFalse(cog.contains("-b"), "the scratch file holds the chosen bands (and alpha) only");
+        assertEquals(List.of("--config", "COG_TMP_COMPRESSION", "NONE"), cog.subList(cog.size() - 5, cog.size() - 2),
+                "temporary overview files uncompressed");
+        assertEquals(List.of(SCRATCH.toString(), OUT.toString()), cog.subList(cog.size() - 2, cog.size()));
     }
 
     @Test
-    void bwIn3857IsTranslatedWithBand1AndDeflatePredictor2() {
+    void reprojectionResamplingIsConfigurableAndChecked() {
+        RasterInfo rgb = info(false, 32618, band("Byte", null), band("Byte", null), band("Byte", null));
+        assertPair(CogCommand.warpToScratch(rgb, BandMode.NC, IN, SCRATCH, "bilinear"), "-r", "bilinear");
+        assertPair(CogCommand.warpToScratch(rgb, BandMode.NC, IN, SCRATCH, " Cubic "), "-r", "cubic");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CogCommand.warpToScratch(rgb, BandMode.NC, IN, SCRATCH, "bilinaer"));
+        assertTrue(e.getMessage().contains("bilinaer") && e.getMessage().contains("near"), e.getMessage());
+        assertEquals("near", CogCommand.DEFAULT_RESAMPLING);
+    }
+
+    @Test
+    void bwIn3857IsTranslatedWithBand1AndDeflatePredictor2WithoutScratch() {
         RasterInfo shade = info(true, 3857, band("Byte", 255.0));
-        List<String> cmd = CogCommand.onePass(shade, BandMode.BW, IN, OUT);
+        assertFalse(CogCommand.warps(shade, BandMode.BW));
+        List<List<String>> cmds = CogCommand.commands(shade, BandMode.BW, IN, SCRATCH, OUT, "near");
+        assertEquals(1, cmds.size());
+        List<String> cmd = cmds.get(0);
         assertEquals("gdal_translate", cmd.get(0));
         assertPair(cmd, "-b", "1");
         assertFalse(cmd.contains("-t_srs"));
@@ -52,65 +80,93 @@ class CogCommandTest {
         assertCo(cmd, "COMPRESS=DEFLATE", "PREDICTOR=2", "OVERVIEW_PREDICTOR=2", "BLOCKSIZE=512",
                 "OVERVIEW_RESAMPLING=AVERAGE", "NUM_THREADS=ALL_CPUS");
         assertFalse(cmd.contains("COMPRESS=JPEG"));
+        assertEquals(IN.toString(), cmd.get(cmd.size() - 2));
+        assertThrows(IllegalStateException.class,
+                () -> CogCommand.warpToScratch(shade, BandMode.BW, IN, SCRATCH, "near"));
+        assertThrows(IllegalStateException.class,
+                () -> CogCommand.translateToCog(shade, BandMode.BW, SCRATCH, true, OUT));
     }
 
     @Test
     void ncIn3857WithoutNodataIsTranslatedWithThreeBands() {
         RasterInfo rgb = info(true, 3857, band("Byte", null), band("Byte", null), band("Byte", null),
                 band("Byte", null));
-        List<String> cmd = CogCommand.onePass(rgb, BandMode.NC, IN, OUT);
-        assertEquals("gdal_translate", cmd.get(0));
-        assertEquals(List.of("-b", "1", "-b", "2", "-b", "3"), cmd.subList(3, 9));
+        List<List<String>> cmds = CogCommand.commands(rgb, BandMode.NC, IN, SCRATCH, OUT, "near");
+        assertEquals(1, cmds.size());
+        assertEquals("gdal_translate", cmds.get(0).get(0));
+        assertEquals(List.of("-b", "1", "-b", "2", "-b", "3"), cmds.get(0).subList(3, 9));
+    }
+
+    @Test
+    void ncIn3857WithNodataKeepsItsGridInTheWarp() {
+        RasterInfo rgb = info(true, 3857, band("Byte", 0.0), band("Byte", 0.0), band("Byte", 0.0));
+        List<String> warp = CogCommand.commands(rgb, BandMode.NC, IN, SCRATCH, OUT, "bilinear").get(0);
+        assertEquals("gdalwarp", warp.get(0));
+        assertFalse(warp.contains("-t_srs"), "same grid");
+        assertFalse(warp.contains("-r"), "nothing is resampled on the same grid");
+        assertTrue(warp.contains("-dstalpha"));
     }
 
     @Test
     void bwFromThreeBandsWarpsBandOneThroughAVrtConnection() {
         RasterInfo rgb = info(false, 32618, band("Byte", null), band("Byte", null), band("Byte", null));
-        List<String> cmd = CogCommand.onePass(rgb, BandMode.BW, IN, OUT);
-        assertEquals("gdalwarp", cmd.get(0));
-        assertEquals("vrt://" + IN + "?bands=1", cmd.get(cmd.size() - 2));
-        assertPair(cmd, "-dstnodata", "0");
+        List<List<String>> cmds = CogCommand.commands(rgb, BandMode.BW, IN, SCRATCH, OUT, "near");
+        List<String> warp = cmds.get(0);
+        assertEquals("gdalwarp", warp.get(0));
+        assertEquals("vrt://" + IN + "?bands=1", warp.get(warp.size() - 2));
+        assertPair(warp, "-dstnodata", "0");
+        assertFalse(warp.contains("-dstalpha"), "bw keeps a nodata value (DEFLATE is lossless)");
+        assertFalse(cmds.get(1).contains("-b"));
+        assertCo(cmds.get(1), "COMPRESS=DEFLATE", "PREDICTOR=2");
     }
 
     @Test
     void nodataTheBandCannotHoldIsDroppedNotCopied() {
         RasterInfo bad = info(true, 3857, band("Byte", 256.0));
-        List<String> cmd = CogCommand.onePass(bad, BandMode.BW, IN, OUT);
+        List<String> cmd = CogCommand.commands(bad, BandMode.BW, IN, SCRATCH, OUT, "near").get(0);
         assertPair(cmd, "-a_nodata", "none");
         assertFalse(String.join(" ", cmd).contains("256"));
+        RasterInfo badUtm = info(false, 32611, band("Byte", 256.0));
+        List<List<String>> cmds = CogCommand.commands(badUtm, BandMode.BW, IN, SCRATCH, OUT, "near");
+        assertPair(cmds.get(0), "-srcnodata", "None");
+        assertPair(cmds.get(0), "-dstnodata", "0");
+        assertFalse(String.join(" ", cmds.get(0)).contains("256") || String.join(" ", cmds.get(1)).contains("256"));
     }
 
     @Test
     void alphaFourthBandIsKeptAsMaskOtherFourthBandsAreDropped() {
         RasterInfo rgba = info(false, 32618, band("Byte", null), band("Byte", null), band("Byte", null),
                 new RasterInfo.BandInfo(4, "Byte", "Alpha", null));
-        List<String> cmd = CogCommand.onePass(rgba, BandMode.NC, IN, OUT);
-        assertEquals(IN.toString(), cmd.get(cmd.size() - 2));
+        List<String> warp = CogCommand.warpToScratch(rgba, BandMode.NC, IN, SCRATCH, "near");
+        assertEquals(IN.toString(), warp.get(warp.size() - 2));
         RasterInfo rgbn = info(false, 32618, band("Byte", null), band("Byte", null), band("Byte", null),
                 band("Byte", null));
-        cmd = CogCommand.onePass(rgbn, BandMode.NC, IN, OUT);
-        assertEquals("vrt://" + IN + "?bands=1,2,3", cmd.get(cmd.size() - 2));
+        warp = CogCommand.warpToScratch(rgbn, BandMode.NC, IN, SCRATCH, "near");
+        assertEquals("vrt://" + IN + "?bands=1,2,3", warp.get(warp.size() - 2));
     }
 
     @Test
     void sixteenBitNcIsRejectedAndSixteenBitBwKept() {
         RasterInfo rgb16 = info(false, 32618, band("UInt16", null), band("UInt16", null), band("UInt16", null));
         RasterRejectedException e = assertThrows(RasterRejectedException.class,
-                () -> CogCommand.onePass(rgb16, BandMode.NC, IN, OUT));
+                () -> CogCommand.warps(rgb16, BandMode.NC));
         assertTrue(e.getMessage().contains("UInt16") && e.getMessage().contains("8-bit"), e.getMessage());
-        List<String> cmd = CogCommand.onePass(info(true, 3857, band("UInt16", null)), BandMode.BW, IN, OUT);
+        assertThrows(RasterRejectedException.class,
+                () -> CogCommand.commands(rgb16, BandMode.NC, IN, SCRATCH, OUT, "near"));
+        List<String> cmd = CogCommand.commands(info(true, 3857, band("UInt16", null)), BandMode.BW, IN, SCRATCH, OUT,
+                "near").get(0);
         assertFalse(cmd.contains("-ot"));
         assertCo(cmd, "COMPRESS=DEFLATE", "PREDICTOR=2");
         assertThrows(RasterRejectedException.class,
-                () -> CogCommand.onePass(info(true, 3857, band("Float32", null)), BandMode.BW, IN, OUT));
+                () -> CogCommand.warps(info(true, 3857, band("Float32", null)), BandMode.BW));
         assertThrows(RasterRejectedException.class,
-                () -> CogCommand.onePass(info(true, 3857, band("Byte", null)), BandMode.NC, IN, OUT));
+                () -> CogCommand.warps(info(true, 3857, band("Byte", null)), BandMode.NC));
     }
 
     @Test
-    void threePassChainIsTheOriginalsCommands() {
+    void threePassChainIsTheOriginalsCommandsWithOurResampling() {
         RasterInfo shade = info(true, 3857, band("Byte", 255.0));
-        List<List<String>> cmds = CogCommand.threePassChain(shade, BandMode.BW, IN, Path.of("/w"), OUT);
+        List<List<String>> cmds = CogCommand.threePassChain(shade, BandMode.BW, IN, Path.of("/w"), OUT, "near");
         assertEquals(3, cmds.size());
         assertEquals("gdal_translate", cmds.get(0).get(0));
         assertTrue(cmds.get(0).containsAll(List.of("TILED=YES", "BLOCKXSIZE=512", "COMPRESS=DEFLATE", "PREDICTOR=2")));
@@ -118,7 +174,9 @@ class CogCommandTest {
                 "64"), cmds.get(1));
         assertEquals(List.of("gdal_translate", "-of", "COG"), cmds.get(2).subList(0, 3));
         RasterInfo utm = info(false, 32618, band("Byte", null), band("Byte", null), band("Byte", null));
-        assertEquals(4, CogCommand.threePassChain(utm, BandMode.NC, IN, Path.of("/w"), OUT).size());
+        List<List<String>> utmCmds = CogCommand.threePassChain(utm, BandMode.NC, IN, Path.of("/w"), OUT, "bilinear");
+        assertEquals(4, utmCmds.size());
+        assertPair(utmCmds.get(0), "-r", "bilinear");
     }
 
     private static RasterInfo.BandInfo band(String type, Double noData) {

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import imagepipelines.testsupport.TestRasters;
 import org.gdal.gdal.Band;
@@ -38,7 +41,10 @@ class CogConverterTest {
         Path in = TestRasters.sample(dir, sample);
         Path out = dir.resolve("cog.tif");
         CogConverter.Result r = converter.convert(mode, in, out);
-        assertEquals(program, r.command().get(0));
+        assertEquals(program, r.commands().get(0).get(0));
+        assertEquals(program.equals("gdalwarp") ? 2 : 1, r.commands().size(), r.commands().toString());
+        assertEquals("gdal_translate", r.commands().get(r.commands().size() - 1).get(0));
+        assertNoScratchLeft();
         assertTrue(r.validation().valid(), r.validation().summary());
         assertTrue(r.validation().warnings().isEmpty(), r.validation().summary());
         assertEquals(3857, r.cog().epsg());
@@ -86,7 +92,7 @@ class CogConverterTest {
         Path in = TestRasters.nodata256(dir);
         CogConverter.Result r = converter.convert(BandMode.BW, in, dir.resolve("nd-cog.tif"));
         assertEquals(256.0, r.source().band(1).noData());
-        assertTrue(r.command().containsAll(List.of("-a_nodata", "none")), r.command().toString());
+        assertTrue(r.commands().get(0).containsAll(List.of("-a_nodata", "none")), r.commands().toString());
         assertNull(r.cog().band(1).noData());
         assertTrue(r.validation().valid());
     }
@@ -107,7 +113,8 @@ class CogConverterTest {
         Path in = TestRasters.fourBandNoAlphaUtm18(dir);
         CogConverter.Result r = converter.convert(BandMode.NC, in, dir.resolve("rgbn-cog.tif"));
         assertEquals(3, r.cog().bandCount());
-        assertTrue(r.command().get(r.command().size() - 2).endsWith("?bands=1,2,3"), r.command().toString());
+        List<String> warp = r.commands().get(0);
+        assertTrue(warp.get(warp.size() - 2).endsWith("?bands=1,2,3"), r.commands().toString());
     }
 
     @Test
@@ -138,15 +145,88 @@ class CogConverterTest {
     }
 
     @Test
+    void corruptPixelsFailTheWarpAndLeaveNeitherCogNorScratch() {
+        Path in = TestRasters.corruptTiles(dir);
+        Path out = dir.resolve("corrupt-cog.tif");
+        GdalCommandException e = assertThrows(GdalCommandException.class, () -> converter.convert(BandMode.NC, in, out));
+        assertTrue(e.getMessage().startsWith("gdalwarp exited with code 1: ERROR"), e.getMessage());
+        assertFalse(Files.exists(out));
+        assertNoScratchLeft();
+    }
+
+    @Test
     void gdalFailureIsReportedWithGdalsOwnMessage() {
         // bypass the inspector: run the command on a file that breaks while pixels are read
         Path good = TestRasters.sample(dir, TestRasters.RGB_UTM18);
         RasterInfo info = new RasterInspector().inspect(good);
         Path broken = TestRasters.truncated(dir, 0.5);
-        List<String> cmd = CogCommand.onePass(info, BandMode.NC, broken, dir.resolve("x.tif"));
+        List<String> cmd = CogCommand.warpToScratch(info, BandMode.NC, broken, dir.resolve("x.tif"), "near");
         GdalCommandException e = assertThrows(GdalCommandException.class, () -> new GdalCommandRunner().run(cmd));
         assertTrue(e.getMessage().startsWith("gdalwarp exited with code 1: ERROR 1:"), e.getMessage());
         assertTrue(e.getMessage().contains("truncated.tif"), e.getMessage());
+    }
+
+    @Test
+    void nearestReprojectionKeepsTheSourceColoursBilinearMakesNewOnes() {
+        Path in = TestRasters.sample(dir, TestRasters.RGB_UTM18);
+        RasterInfo info = new RasterInspector().inspect(in);
+        Set<Integer> source = colours(in);
+        for (String r : List.of("near", "bilinear")) {
+            Path warped = dir.resolve("warped-" + r + ".tif");
+            new GdalCommandRunner().run(CogCommand.warpToScratch(info, BandMode.NC, in, warped, r));
+            Set<Integer> out = colours(warped);
+            out.removeAll(source);
+            if (r.equals("near")) {
+                assertTrue(out.isEmpty(), out.size() + " colours not in the source");
+            } else {
+                assertTrue(out.size() > 1000, "bilinear interpolates: " + out.size() + " new colours");
+            }
+        }
+    }
+
+    @Test
+    void aFailedValidationLeavesNeitherCogNorScratch() {
+        Path in = TestRasters.sample(dir, TestRasters.RGB_UTM18);
+        Path out = dir.resolve("v-cog.tif");
+        CogConverter broken = new CogConverter(new RasterInspector(), new GdalCommandRunner(),
+                new CogValidator(new GdalCommandRunner(), dir.resolve("no-python").toString()), "near");
+        GdalCommandException e = assertThrows(GdalCommandException.class, () -> broken.convert(BandMode.NC, in, out));
+        assertTrue(e.getMessage().contains("no-python"), e.getMessage());
+        assertFalse(Files.exists(out));
+        assertNoScratchLeft();
+    }
+
+    private void assertNoScratchLeft() {
+        try (var s = Files.list(dir)) {
+            List<String> left = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".cog-scratch"))
+                    .toList();
+            assertTrue(left.isEmpty(), "scratch left: " + left);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The distinct RGB triplets of the opaque pixels (alpha band 4 when there is one). */
+    private static Set<Integer> colours(Path file) {
+        GdalRuntime.ensureLoaded();
+        Dataset ds = gdal.Open(file.toString(), gdalconst.GA_ReadOnly);
+        try {
+            int w = ds.getRasterXSize();
+            int h = ds.getRasterYSize();
+            int[][] px = new int[ds.getRasterCount()][w * h];
+            for (int b = 0; b < px.length; b++) {
+                ds.GetRasterBand(b + 1).ReadRaster(0, 0, w, h, px[b]);
+            }
+            Set<Integer> out = new HashSet<>();
+            for (int i = 0; i < w * h; i++) {
+                if (px.length < 4 || px[3][i] != 0) {
+                    out.add(px[0][i] << 16 | px[1][i] << 8 | px[2][i]);
+                }
+            }
+            return out;
+        } finally {
+            ds.delete();
+        }
     }
 
     private static Double noData(Band b) {

@@ -52,7 +52,22 @@ class CogCliTest {
         assertEquals("EPSG:3857", cog.get("crs"));
         assertTrue(cog.get("footprint3857").toString().startsWith("POLYGON (("));
         assertEquals(true, ((Map<String, Object>) r.json().get("validation")).get("valid"));
-        assertEquals("gdalwarp", ((List<?>) r.json().get("command")).get(0));
+        List<List<String>> commands = (List<List<String>>) r.json().get("commands");
+        assertEquals("gdalwarp", commands.get(0).get(0));
+        assertTrue(String.join(" ", commands.get(0)).contains("-r near"), commands.toString());
+        assertEquals("gdal_translate", commands.get(1).get(0));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void resamplingCanBeChosenAndATypoIsAUsageError() throws Exception {
+        Path src = TestRasters.sample(dir, TestRasters.RGB_UTM18);
+        Run r = run("--resampling", "bilinear", src.toString(), dir.resolve("b.tif").toString());
+        assertEquals(0, r.code(), r.json().toString());
+        List<List<String>> commands = (List<List<String>>) r.json().get("commands");
+        assertTrue(String.join(" ", commands.get(0)).contains("-r bilinear"), commands.toString());
+        assertEquals(2, CogCli.run(List.of("--resampling", "bilinaer", src.toString(),
+                dir.resolve("c.tif").toString())));
     }
 
     @Test

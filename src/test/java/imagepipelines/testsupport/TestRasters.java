@@ -118,6 +118,36 @@ public final class TestRasters {
         return cut(sample(dir, RGB_UTM18), dir.resolve("truncated-no-ifd.tif"), fraction);
     }
 
+    /**
+     * The RGB sample as DEFLATE tiles whose first tile's compressed bytes are overwritten: header, IFD and tile
+     * offsets are intact (it opens and passes inspection), and GDAL fails when it decodes the pixels.
+     */
+    public static Path corruptTiles(Path dir) {
+        Path out = dir.resolve("corrupt-tiles.tif");
+        run("gdal_translate", "-q", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", sample(dir, RGB_UTM18).toString(),
+                out.toString());
+        imagepipelines.aerial.GdalRuntime.ensureLoaded();
+        org.gdal.gdal.Dataset ds = org.gdal.gdal.gdal.Open(out.toString());
+        long offset;
+        int length;
+        try {
+            org.gdal.gdal.Band b = ds.GetRasterBand(1);
+            offset = Long.parseLong(b.GetMetadataItem("BLOCK_OFFSET_0_0", "TIFF"));
+            length = Integer.parseInt(b.GetMetadataItem("BLOCK_SIZE_0_0", "TIFF"));
+        } finally {
+            ds.delete();
+        }
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(out.toFile(), "rw")) {
+            f.seek(offset + 2); // keep the zlib header, break the stream
+            byte[] junk = new byte[length - 2];
+            java.util.Arrays.fill(junk, (byte) 0xff);
+            f.write(junk);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
     private static Path cut(Path src, Path out, double fraction) {
         try {
             byte[] all = Files.readAllBytes(src);
