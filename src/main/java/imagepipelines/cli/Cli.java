@@ -26,6 +26,10 @@ public final class Cli {
                                      (download -> POST) on the local stack; photos/s/core and time per stage
               benchmark-ingest [N]   ingest N (default 200) distinct 8 MP JPEGs on the local stack and compare
                                      with the original's way (exiftool + vipsthumbnail processes per image)
+              benchmark-bulk [N] [WORKERS]
+                                     split a batch-<uuid>.zip of N (default 2000, ~1 GB) distinct camera-trap
+                                     JPEGs on the local stack with WORKERS (default bulk.workers) at a time: split
+                                     MB/s and entries/s against the raw sequential read, peak heap and disk
               benchmark-aerial [SCALE%] [DIR]
                                      one GeoTIFF (the Landsat sample enlarged, default 1000%) to a COG: the
                                      application (upload -> routes -> COG in the bucket), our one-pass command,
@@ -51,6 +55,7 @@ public final class Cli {
             case "faces" -> FacesCommand.run(rest);
             case "benchmark-faces" -> imagepipelines.bench.FacesBenchmark.run(rest);
             case "benchmark-ingest" -> imagepipelines.bench.IngestBenchmark.run(rest);
+            case "benchmark-bulk" -> imagepipelines.bench.BulkBenchmark.run(rest);
             case "help", "-h", "--help" -> {
                 System.out.print(USAGE);
                 yield 0;
