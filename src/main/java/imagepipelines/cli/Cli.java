@@ -17,6 +17,9 @@ public final class Cli {
               metadata FILE...       print, as JSON, the md object the ingest would send for each local file
               maintenance on|off|status|replay [--url http://localhost:8080]
                                      switch maintenance mode of a running instance, or replay parked images
+              redrive-batch BATCH_ID [--url http://localhost:8080]
+                                     give a bulk batch's dead letters another try: its messages in the ingest
+                                     queue's DLQ and its images in the dead-letter bucket go back; prints them
               cog [--mode bw|nc] SRC.tif DST.tif
                                      the aerial routes' GDAL steps on a local GeoTIFF; prints JSON (bands, CRS,
                                      footprint, command, COG validation)
@@ -50,6 +53,7 @@ public final class Cli {
             case "demo" -> DemoCommand.run(rest);
             case "metadata" -> MetadataCommand.run(rest);
             case "maintenance" -> MaintenanceCommand.run(rest);
+            case "redrive-batch" -> RedriveCommand.run(rest);
             case "cog" -> CogCli.run(rest);
             case "benchmark-aerial" -> imagepipelines.bench.AerialBenchmark.run(rest);
             case "faces" -> FacesCommand.run(rest);
