@@ -17,6 +17,9 @@ public final class Cli {
               metadata FILE...       print, as JSON, the md object the ingest would send for each local file
               maintenance on|off|status|replay [--url http://localhost:8080]
                                      switch maintenance mode of a running instance, or replay parked images
+              redrive-batch BATCH_ID [--url http://localhost:8080]
+                                     give a bulk batch's dead letters another try: its messages in the ingest
+                                     queue's DLQ and its images in the dead-letter bucket go back; prints them
               cog [--mode bw|nc] [--resampling near|bilinear|...] SRC.tif DST.tif
                                      the aerial routes' GDAL steps on a local GeoTIFF; prints JSON (bands, CRS,
                                      footprint, commands, COG validation)
@@ -26,6 +29,10 @@ public final class Cli {
                                      (download -> POST) on the local stack; photos/s/core and time per stage
               benchmark-ingest [N]   ingest N (default 200) distinct 8 MP JPEGs on the local stack and compare
                                      with the original's way (exiftool + vipsthumbnail processes per image)
+              benchmark-bulk [N] [WORKERS]
+                                     split a batch-<uuid>.zip of N (default 2000, ~1 GB) distinct camera-trap
+                                     JPEGs on the local stack with WORKERS (default bulk.workers) at a time: split
+                                     MB/s and entries/s against the raw sequential read, peak heap and disk
               benchmark-aerial [SCALE%] [DIR]
                                      one GeoTIFF (the Landsat sample enlarged, default 1000%) to a COG: the
                                      application (upload done -> routes -> COG in the bucket, time per stage), our
@@ -47,11 +54,13 @@ public final class Cli {
             case "demo" -> DemoCommand.run(rest);
             case "metadata" -> MetadataCommand.run(rest);
             case "maintenance" -> MaintenanceCommand.run(rest);
+            case "redrive-batch" -> RedriveCommand.run(rest);
             case "cog" -> CogCli.run(rest);
             case "benchmark-aerial" -> imagepipelines.bench.AerialBenchmark.run(rest);
             case "faces" -> FacesCommand.run(rest);
             case "benchmark-faces" -> imagepipelines.bench.FacesBenchmark.run(rest);
             case "benchmark-ingest" -> imagepipelines.bench.IngestBenchmark.run(rest);
+            case "benchmark-bulk" -> imagepipelines.bench.BulkBenchmark.run(rest);
             case "help", "-h", "--help" -> {
                 System.out.print(USAGE);
                 yield 0;

@@ -67,6 +67,7 @@ public final class FakeAnimlApi implements AutoCloseable {
     private final List<Map<String, Object>> batchErrors = new CopyOnWriteArrayList<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
+    private final java.util.Set<String> refusedSerials = ConcurrentHashMap.newKeySet();
     private final AtomicInteger failuresToInject = new AtomicInteger();
     private volatile int injectedStatus = 503;
     private final AtomicInteger delaysToInject = new AtomicInteger();
@@ -118,6 +119,18 @@ public final class FakeAnimlApi implements AutoCloseable {
         delaysToInject.set(count);
     }
 
+    /**
+     * Images from this camera are answered "Unknown Serial Number" (a camera not registered with any project) until
+     * {@link #acceptSerial} registers it.
+     */
+    public void refuseSerial(String serial) {
+        refusedSerials.add(serial);
+    }
+
+    public void acceptSerial(String serial) {
+        refusedSerials.remove(serial);
+    }
+
     public List<Call> calls() {
         return List.copyOf(calls);
     }
@@ -148,6 +161,7 @@ public final class FakeAnimlApi implements AutoCloseable {
         imageErrors.clear();
         batchErrors.clear();
         calls.clear();
+        refusedSerials.clear();
         failuresToInject.set(0);
         delaysToInject.set(0);
     }
@@ -282,7 +296,7 @@ public final class FakeAnimlApi implements AutoCloseable {
         String projectId = projectsBySerial.getOrDefault(serial, "default_project");
         String id = projectId + ":" + md.get("Hash");
         List<Map<String, Object>> errors = new ArrayList<>();
-        if (serial.isBlank() || "unknown".equals(serial) || "null".equals(serial)) {
+        if (serial.isBlank() || "unknown".equals(serial) || "null".equals(serial) || refusedSerials.contains(serial)) {
             errors.add(imageError(id, md, "Unknown Serial Number"));
         }
         Object dto = md.get("DateTimeOriginal");

@@ -110,14 +110,22 @@ public final class BatchBook {
 
     /** Progress of a batch from real state, or null when the batch is unknown. */
     public Map<String, Object> status(String batchId) {
-        if (batchId == null || !batchId.matches("batch-[0-9a-f-]{36}")) {
+        if (!isBatchId(batchId)) {
             return null;
         }
         Map<String, Object> s = get(openKey(batchId));
         if (s == null) {
-            return get(closedKey(batchId));
+            Map<String, Object> closed = get(closedKey(batchId));
+            if (closed != null) {
+                closed.remove("record");
+            }
+            return closed;
         }
         return progress(s);
+    }
+
+    public static boolean isBatchId(String batchId) {
+        return batchId != null && batchId.matches("batch-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     }
 
     /** {total, done, failed, remaining, rate (images/s), eta (s, or null)} plus the recorded times. */
@@ -149,11 +157,20 @@ public final class BatchBook {
         p.put("processingStart", s.get("processingStart"));
         p.put("ingestionComplete", s.get("ingestionComplete"));
         p.put("processingEnd", s.get("processingEnd"));
-        p.put("finished", extractionDone && remaining == 0);
+        p.put("finished", extractionDone && remaining == 0 && !redriving(s));
         return p;
     }
 
-    /** Records processingEnd: the open record becomes a closed one with the final figures. */
+    /** A redrive is moving images back (and the batch must not be closed meanwhile); a stale mark is ignored. */
+    private boolean redriving(Map<String, Object> s) {
+        return s.get("redriveStarted") instanceof String started
+                && Instant.parse(started).plusMillis(orphanGraceMillis).isAfter(Instant.now());
+    }
+
+    /**
+     * Records processingEnd: the open record becomes a closed one with the final figures (and the open record itself
+     * under {@code record}, so that {@link #reopen} can restore it).
+     */
     public void close(Map<String, Object> progress) {
         String id = (String) progress.get("batch");
         Map<String, Object> closed = new LinkedHashMap<>(progress);
@@ -161,8 +178,76 @@ public final class BatchBook {
         closed.put("finished", true);
         closed.put("remaining", 0);
         closed.put("eta", 0);
+        Map<String, Object> open = get(openKey(id));
+        if (open != null && redriving(open)) {
+            return; // a redrive began after this batch looked finished: it is followed on
+        }
+        if (open != null) {
+            closed.put("record", open);
+        }
         put(closedKey(id), closed);
         s3.deleteObject(r -> r.bucket(bucket).key(openKey(id)));
+    }
+
+    /**
+     * A redrive ({@link BatchRedrive}) is about to move some of the batch's images back: makes a finished batch open
+     * again and marks the record so that the tracker does not finish it while images are on their way back (until
+     * {@link #endRedrive}, or after {@code bulk.orphan-grace-ms} if the redrive stopped). Once they are processed the
+     * tracker records processingEnd anew. Returns {@code "open"} when the batch was open already, {@code "reopened"},
+     * or {@code "none"} when this book has no record of it.
+     */
+    @SuppressWarnings("unchecked")
+    public String beginRedrive(String batchId) {
+        Map<String, Object> open = get(openKey(batchId));
+        String outcome = "open";
+        if (open == null) {
+            Map<String, Object> closed = get(closedKey(batchId));
+            if (closed == null) {
+                return "none";
+            }
+            if (closed.get("record") instanceof Map<?, ?> record) {
+                open = new LinkedHashMap<>((Map<String, Object>) record);
+            } else {
+                // closed before records kept their open form: rebuild what progress() needs from the final figures
+                open = new LinkedHashMap<>();
+                open.put("batchId", batchId);
+                open.put("zip", batchId + ".zip");
+                open.put("total", closed.get("total"));
+                open.put("processingStart", closed.get("processingStart"));
+                open.put("ingestionComplete", closed.get("ingestionComplete"));
+                open.put("extracted", closed.get("extracted"));
+                long failed = ((Number) closed.getOrDefault("failed", 0)).longValue();
+                open.put("extractFailed", Math.max(0, failed - count(bucket, prefix + "failed/" + batchId + "/")));
+                open.put("doneEntries", "");
+            }
+            if (open.get("ingestionComplete") == null) {
+                open.put("ingestionComplete", closed.getOrDefault("processingEnd", Instant.now().toString()));
+            }
+            outcome = "reopened";
+        }
+        open.put("redriveStarted", Instant.now().toString());
+        open.put("updated", Instant.now().toString());
+        put(openKey(batchId), open);
+        if ("reopened".equals(outcome)) {
+            s3.deleteObject(r -> r.bucket(bucket).key(closedKey(batchId)));
+        }
+        return outcome;
+    }
+
+    /** The redrive's images are back in the ingestion bucket: the tracker may finish the batch again. */
+    public void endRedrive(String batchId) {
+        Map<String, Object> open = get(openKey(batchId));
+        if (open != null && open.remove("redriveStarted") != null) {
+            open.put("updated", Instant.now().toString());
+            put(openKey(batchId), open);
+        }
+    }
+
+    /** The dead-lettered image of {@code uploadKey} is being tried again: it no longer counts as failed. */
+    public void clearFailed(UploadKey upload) {
+        if (upload != null && upload.batchId() != null) {
+            s3.deleteObject(r -> r.bucket(bucket).key(failedMarker(upload)));
+        }
     }
 
     /**
@@ -173,8 +258,21 @@ public final class BatchBook {
         if (upload == null || upload.batchId() == null || !exists(openKey(upload.batchId()))) {
             return;
         }
-        String marker = prefix + "failed/" + upload.batchId() + "/" + md5(upload.key());
+        String marker = failedMarker(upload);
         s3.putObject(r -> r.bucket(bucket).key(marker), RequestBody.empty());
+    }
+
+    private String failedMarker(UploadKey upload) {
+        return prefix + "failed/" + upload.batchId() + "/" + md5(upload.key());
+    }
+
+    /** Where this book keeps its records (keys under it are not dead letters). */
+    public String bucket() {
+        return bucket;
+    }
+
+    public String prefix() {
+        return prefix;
     }
 
     private boolean exists(String key) {

@@ -19,6 +19,24 @@ public final class BulkRun {
     public record Planned(ZipCatalog.Entry entry, String path, String key, long rangeStart, long rangeEnd) {
     }
 
+    /**
+     * Planned entries that lie next to each other in the zip (no other entry between them), read with one ranged GET
+     * from the first one's local header to the end of the last one.
+     */
+    public record Group(List<Planned> entries) {
+        public long rangeStart() {
+            return entries.get(0).rangeStart();
+        }
+
+        public long rangeEnd() {
+            return entries.get(entries.size() - 1).rangeEnd();
+        }
+
+        public long bytes() {
+            return rangeEnd() - rangeStart() + 1;
+        }
+    }
+
     private final String batchId;
     private final String bucket;
     private final String zipKey;
@@ -73,6 +91,40 @@ public final class BulkRun {
         return planned;
     }
 
+    /**
+     * The planned entries in groups of adjacent ones, in file order, each group at most {@code maxGroupBytes} of the
+     * zip (a single larger entry makes a group of its own) and, so that {@code workers} groups can be read at once
+     * and finish together, at most a quarter of the zip's share per worker. Entries skipped or refused by the plan
+     * (and entries an interrupted run already wrote) break a group, so their bytes are never read.
+     */
+    public List<Group> groups(int workers, long maxGroupBytes) {
+        List<Planned> byOffset = new ArrayList<>(planned);
+        byOffset.sort(java.util.Comparator.comparingLong(Planned::rangeStart));
+        long all = 0;
+        for (Planned p : byOffset) {
+            all += p.rangeEnd() - p.rangeStart() + 1;
+        }
+        long target = Math.max(1, Math.min(maxGroupBytes, all / (Math.max(1, workers) * 4L)));
+        List<Group> groups = new ArrayList<>();
+        List<Planned> current = new ArrayList<>();
+        long bytes = 0;
+        for (Planned p : byOffset) {
+            long size = p.rangeEnd() - p.rangeStart() + 1;
+            boolean adjacent = !current.isEmpty() && current.get(current.size() - 1).rangeEnd() + 1 == p.rangeStart();
+            if (!current.isEmpty() && (!adjacent || bytes + size > target)) {
+                groups.add(new Group(List.copyOf(current)));
+                current.clear();
+                bytes = 0;
+            }
+            current.add(p);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            groups.add(new Group(List.copyOf(current)));
+        }
+        return groups;
+    }
+
     /** Images to ingest, counting those an interrupted earlier run already extracted. */
     public int total() {
         return planned.size() + resumed;
@@ -80,6 +132,10 @@ public final class BulkRun {
 
     public synchronized void markDone(int index) {
         done.set(index);
+    }
+
+    public synchronized boolean isDone(int index) {
+        return done.get(index);
     }
 
     /** The extracted entries, for the batch record (base64 of a bit set of catalog indexes). */

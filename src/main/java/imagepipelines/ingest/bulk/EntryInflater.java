@@ -13,33 +13,26 @@ import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import java.util.zip.ZipException;
 
-import org.apache.camel.Exchange;
-import software.amazon.awssdk.core.ResponseInputStream;
-
 /**
- * Second pass, one entry at a time: the body is the entry's byte range of the zip, streamed from S3. Reads the
- * local header, inflates the data into a buffer of exactly the declared size (never more than
- * {@code bulk.max-entry-bytes}), and refuses an entry that inflates past its declared size (zip bomb), ends early
- * (truncated), or fails its CRC. Memory per entry is bounded by its declared size; the compressed data is never
- * held, only streamed through the inflater.
+ * One entry of the zip, read from a stream positioned at its local header: reads the header, inflates the data into
+ * a buffer of exactly the declared size (never more than {@code bulk.max-entry-bytes}, checked by the planner), and
+ * refuses an entry that inflates past its declared size (zip bomb), ends early (truncated), or fails its CRC. Reads
+ * no further than the entry's compressed data, so the next entry can follow on the same stream. Memory per entry is
+ * bounded by its declared size; the compressed data is never held, only streamed through the inflater.
  */
 public final class EntryInflater {
 
     private static final int LOCAL_SIG = 0x04034b50;
-    private static final long DRAIN_LIMIT = 64 * 1024;
 
-    private final long maxTotalBytes;
-
-    public EntryInflater(long maxTotalBytes) {
-        this.maxTotalBytes = maxTotalBytes;
-    }
-
-    public byte[] inflate(Exchange exchange) throws EntryProblem {
-        BulkRun run = exchange.getProperty("bulk", BulkRun.class);
-        BulkRun.Planned p = exchange.getProperty("entry", BulkRun.Planned.class);
+    /**
+     * The entry's bytes, verified against the central directory's size and CRC.
+     *
+     * @throws EntryProblem the entry itself is bad (the message says why, for a person); the other entries go on
+     * @throws IOException  reading the stream failed (connection trouble): worth another try
+     */
+    public byte[] inflate(InputStream body, BulkRun.Planned p) throws EntryProblem, IOException {
         ZipCatalog.Entry e = p.entry();
         String label = "entry '" + e.name() + "'";
-        InputStream body = exchange.getMessage().getBody(InputStream.class);
         Inflater inflater = null;
         try {
             byte[] header = body.readNBytes(30);
@@ -59,7 +52,7 @@ public final class EntryInflater {
                 // raw deflate; the extra zero byte is the "dummy" byte Inflater may ask for at the end
                 inflater = new Inflater(true);
                 data = new InflaterInputStream(new SequenceInputStream(data, new ByteArrayInputStream(new byte[1])),
-                        inflater, 16 * 1024);
+                        inflater, 64 * 1024);
             }
             int size = (int) e.size();
             byte[] out = new byte[size];
@@ -78,58 +71,16 @@ public final class EntryInflater {
                 throw new EntryProblem(String.format("%s: CRC mismatch (directory says %08x, data gives %08x): the "
                         + "entry is damaged; not extracted", label, e.crc(), crc.getValue()));
             }
-            if (run.addInflated(size) > maxTotalBytes) {
-                throw new EntryProblem(label + ": the archive's images inflate past the total limit of "
-                        + maxTotalBytes + " bytes (bulk.max-total-bytes); not extracted");
-            }
             return out;
         } catch (ZipException z) {
             throw new EntryProblem(label + ": its compressed data is damaged (" + z.getMessage() + "); not extracted", z);
         } catch (EOFException eof) {
+            // the deflate stream wants more than the entry's compressed size: the entry is cut short
             throw new EntryProblem(label + ": the archive ends inside its data (truncated); not extracted", eof);
-        } catch (IOException io) {
-            throw new EntryProblem(label + ": reading it failed (" + io.getMessage() + ")", io);
         } finally {
             if (inflater != null) {
                 inflater.end(); // native memory now, not at the next GC
             }
-            release(body);
-        }
-    }
-
-    /** After a successful upload of the entry. */
-    public void extracted(Exchange exchange) {
-        BulkRun run = exchange.getProperty("bulk", BulkRun.class);
-        run.markDone(exchange.getProperty("entry", BulkRun.Planned.class).entry().index());
-        run.extractedOne();
-    }
-
-    /** After an entry failed: its reason is recorded for the batch errors; the other entries go on. */
-    public void failed(Exchange exchange) {
-        BulkRun run = exchange.getProperty("bulk", BulkRun.class);
-        BulkRun.Planned p = exchange.getProperty("entry", BulkRun.Planned.class);
-        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String reason = t instanceof EntryProblem ? t.getMessage()
-                : "entry '" + p.entry().name() + "': could not be extracted (" + (t == null ? "unknown error"
-                        : t.getClass().getSimpleName() + ": " + t.getMessage()) + ")";
-        run.failedOne(reason);
-    }
-
-    /** Reads what is left of the range (a data descriptor, a few bytes) so the connection is reused, or aborts. */
-    private static void release(InputStream body) {
-        try {
-            long left = DRAIN_LIMIT;
-            byte[] buf = new byte[8192];
-            int r;
-            while (left > 0 && (r = body.read(buf, 0, (int) Math.min(buf.length, left))) >= 0) {
-                left -= r;
-            }
-            if (left <= 0 && body instanceof ResponseInputStream<?> ris) {
-                ris.abort();
-            }
-            body.close();
-        } catch (IOException | RuntimeException ignored) {
-            // the connection is dropped; nothing else to do
         }
     }
 
