@@ -385,15 +385,29 @@ class AerialRoutesTest {
     @Test
     void aTileIndexOutageIsNotTheUploadsFaultItIsFinishedWhenTheDatabaseIsBack() throws Exception {
         String src = "nc/Lake/USDA_1958/frames/georef/outage.tif";
+        // the retries of one try must count up to aerial.retry.max and stop (then a later listing tries again);
+        // a stage that lost Camel's redelivery counter would retry for ever, always at attempt 1
+        java.util.concurrent.atomic.AtomicInteger highestAttempt = new java.util.concurrent.atomic.AtomicInteger();
+        org.apache.camel.spi.EventNotifier attempts = new org.apache.camel.support.EventNotifierSupport() {
+            @Override
+            public void notify(org.apache.camel.spi.CamelEvent event) {
+                if (event instanceof org.apache.camel.spi.CamelEvent.ExchangeRedeliveryEvent r) {
+                    highestAttempt.accumulateAndGet(r.getAttempt(), Math::max);
+                }
+            }
+        };
+        p.app.context().getManagementStrategy().addEventNotifier(attempts);
         pg.pause();
         try {
             p.put(BUCKET, src, sample(TestRasters.RGB_UTM18));
             Thread.sleep(4_000); // several listings, each retried with backoff
+            assertEquals(3, highestAttempt.get(), "retries per try (aerial.retry.max)");
             assertFalse(has("errors/" + src + ".json"), "a database outage is not the upload's fault");
             assertFalse(has("mapfiles/lake_usda_1958_frames.map"));
             assertTrue(has(src));
         } finally {
             pg.resume();
+            p.app.context().getManagementStrategy().removeEventNotifier(attempts);
         }
         await("row and mapfile once the database is back", Duration.ofSeconds(60), () -> {
             try {
