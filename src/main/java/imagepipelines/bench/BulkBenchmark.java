@@ -108,7 +108,7 @@ public final class BulkBenchmark {
             Files.delete(warmZip);
             DiskSampler disk = new DiskSampler(List.of(work.resolve("local"), work.resolve("scratch")));
             disk.start();
-            resetPeaks();
+            HeapPeaks.reset();
 
             long up0 = System.nanoTime();
             s3.putObject(r -> r.bucket(ingestion).key(zipKey), RequestBody.fromFile(zip));
@@ -140,7 +140,7 @@ public final class BulkBenchmark {
             // ---- the split: from the zip being in the bucket to ingestionComplete received by the API stand-in
             System.gc();
             long idleHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            resetPeaks();
+            HeapPeaks.reset();
             disk.resetPeak();
             String loadBefore = loadAverage();
             Map<String, Double> threads0 = threadCpu();
@@ -152,7 +152,7 @@ public final class BulkBenchmark {
             double cpu = cpuSeconds() - cpu0;
             Map<String, Double> threads1 = threadCpu();
             double seconds = java.time.Duration.between(inBucket, complete).toNanos() / 1e9;
-            long peakHeap = peakHeap();
+            long peakHeap = HeapPeaks.peakBytes();
             long peakLive = peakAfterGc();
             disk.stop();
 
@@ -295,22 +295,6 @@ public final class BulkBenchmark {
     private static double cpuSeconds() {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         return os.getProcessCpuTime() / 1e9;
-    }
-
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            pool.resetPeakUsage();
-        }
-    }
-
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     /** Heap in use just after the last collection of each pool (the live set the collector found). */

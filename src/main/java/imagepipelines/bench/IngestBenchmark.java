@@ -3,8 +3,6 @@ package imagepipelines.bench;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,7 +68,7 @@ public final class IngestBenchmark {
         props.put("ingest.poll.initial-delay-ms", "0");
         String ingestion = settings.resolve("{{ingest.bucket.ingestion}}", props);
         String serving = settings.resolve("{{ingest.bucket.serving}}", props);
-        resetPeaks();
+        HeapPeaks.reset();
         try (PipelinesApp app = PipelinesApp.start(settings, props, null)) {
             LocalStack stack = app.stack();
             S3Client s3 = stack.s3();
@@ -97,7 +95,7 @@ public final class IngestBenchmark {
             int warm = rounds * Math.min(WARM, n);
 
             Phase ours = runOurs(app, s3, ingestion, "bench", images);
-            long peakHeap = peakHeap();
+            long peakHeap = HeapPeaks.peakBytes();
             int stored = s3.listObjectsV2(r -> r.bucket(serving).prefix("original/")).keyCount();
             if (stored != n) {
                 throw new IllegalStateException("only " + stored + " of " + n + " images reached the serving bucket");
@@ -187,7 +185,7 @@ public final class IngestBenchmark {
             int k = i;
             s3.putObject(r -> r.bucket(ingestion).key(prefix + "/img-" + k + ".jpg"), RequestBody.fromBytes(images.get(k)));
         }
-        resetPeaks();
+        HeapPeaks.reset();
         Map<String, Double> cpu0 = cpuSnapshot();
         long t0 = System.nanoTime();
         app.context().getRouteController().startRoute("ingest-intake-poll-bucket");
@@ -399,22 +397,6 @@ public final class IngestBenchmark {
 
     private static String[] stat(String pid) throws IOException {
         return Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll("^.*\\) ", "").split(" ");
-    }
-
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            pool.resetPeakUsage();
-        }
-    }
-
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
 }
