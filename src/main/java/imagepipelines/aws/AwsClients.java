@@ -35,12 +35,12 @@ public final class AwsClients {
         var builder = S3Client.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials(accessKey, secretKey));
-        if ("when_required".equalsIgnoreCase(checksums == null ? "" : checksums.trim())) {
-            builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        switch (isBlank(checksums) ? "when_supported" : checksums.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "when_supported" -> { } // the SDK's default
+            case "when_required" -> builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        } else if (!isBlank(checksums) && !"when_supported".equalsIgnoreCase(checksums.trim())) {
-            throw new IllegalArgumentException("aws.s3.checksums must be when_supported or when_required, not "
-                    + checksums);
+            default -> throw new IllegalArgumentException(
+                    "aws.s3.checksums must be when_supported or when_required, not " + checksums);
         }
         if (!isBlank(endpoint)) {
             // the local server has no virtual-host buckets
