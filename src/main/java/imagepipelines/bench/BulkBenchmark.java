@@ -143,14 +143,14 @@ public final class BulkBenchmark {
             HeapPeaks.reset();
             disk.resetPeak();
             String loadBefore = loadAverage();
-            Map<String, Double> threads0 = threadCpu();
+            Map<String, Double> threads0 = ThreadCpu.byGroup(BulkBenchmark::threadGroup);
             double cpu0 = cpuSeconds();
             Instant inBucket = Instant.now();
             long s0 = System.nanoTime();
             Instant complete = split(app, ingestion, batch);
             double wall = (System.nanoTime() - s0) / 1e9;
             double cpu = cpuSeconds() - cpu0;
-            Map<String, Double> threads1 = threadCpu();
+            Map<String, Double> threads1 = ThreadCpu.byGroup(BulkBenchmark::threadGroup);
             double seconds = java.time.Duration.between(inBucket, complete).toNanos() / 1e9;
             long peakHeap = HeapPeaks.peakBytes();
             long peakLive = peakAfterGc();
@@ -248,31 +248,15 @@ public final class BulkBenchmark {
         return inflated;
     }
 
-    /** CPU seconds of this process's threads (Linux /proc), summed by what they do. */
-    private static Map<String, Double> threadCpu() {
-        Map<String, Double> out = new java.util.TreeMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).trim();
-                    String[] f = Files.readString(task.resolve("stat")).replaceAll("^.*\\) ", "").split(" ");
-                    double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-                    // pool-N-thread-M: the bulk workers of builds before they were named (no other pool works here)
-                    String group = name.startsWith("bulk-worker") || name.startsWith("pool-")
-                            ? "bulk workers (GET, inflate, PUT)"
-                            : name.startsWith("S3Proxy") ? "local S3 server"
-                            : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "JIT compiler"
-                            : name.startsWith("GC Thread") || name.startsWith("VM Thread") || name.startsWith("G1")
-                            ? "GC" : "other";
-                    out.merge(group, cpu, Double::sum);
-                } catch (IOException | RuntimeException gone) {
-                    // the thread ended while being read
-                }
-            }
-        } catch (IOException e) {
-            return out;
+    /** What a thread does in this benchmark, from its name. */
+    private static String threadGroup(String name) {
+        String jvm = ThreadCpu.jvmGroup(name);
+        if (jvm != null) {
+            return jvm;
         }
-        return out;
+        // pool-N-thread-M: the bulk workers of builds before they were named (no other pool works here)
+        return name.startsWith("bulk-worker") || name.startsWith("pool-") ? "bulk workers (GET, inflate, PUT)"
+                : name.startsWith("S3Proxy") ? "local S3 server" : "other";
     }
 
     private static String collectors() {

@@ -68,7 +68,6 @@ public final class IngestBenchmark {
         props.put("ingest.poll.initial-delay-ms", "0");
         String ingestion = settings.resolve("{{ingest.bucket.ingestion}}", props);
         String serving = settings.resolve("{{ingest.bucket.serving}}", props);
-        HeapPeaks.reset();
         try (PipelinesApp app = PipelinesApp.start(settings, props, null)) {
             LocalStack stack = app.stack();
             S3Client s3 = stack.s3();
@@ -78,6 +77,7 @@ public final class IngestBenchmark {
             int rounds = 0;
             double jitShare;
             do {
+                double compiling0 = compilingSeconds();
                 List<byte[]> warmImages = new ArrayList<>();
                 for (int i = 0; i < Math.min(WARM, n); i++) {
                     warmImages.add(withComment(base, "warm-up " + rounds + " image " + i));
@@ -88,7 +88,7 @@ public final class IngestBenchmark {
                 clear(s3, serving);
                 stack.api().reset();
                 rounds++;
-                jitShare = (a.cpuByGroup.get(JIT) + b.cpuByGroup.get(JIT)) / (a.wall + b.wall);
+                jitShare = (compilingSeconds() - compiling0) / (a.wall + b.wall);
                 System.out.printf("warm-up round %d: %d images each way, JIT compiling %.0f%% of the time%n", rounds,
                         warmImages.size(), jitShare * 100);
             } while (jitShare > 0.10 && rounds < MAX_WARM_ROUNDS);
@@ -139,7 +139,7 @@ public final class IngestBenchmark {
                     baseline.cpu() / ours.cpu());
             System.out.printf("  CPU per image by where it was spent (ms)        %8s %10s%n", "routes", "original");
             java.util.Set<String> groups = new java.util.LinkedHashSet<>(List.of(PIPELINE, CHILDREN, S3_SERVER, API,
-                    SQS_SERVER, OTHER, JVM, GC_PAUSES, JIT));
+                    SQS_SERVER, OTHER, JIT, GC, ENDED));
             groups.addAll(ours.cpuByGroup.keySet());
             groups.addAll(baseline.cpuByGroup.keySet());
             for (String g : groups) {
@@ -159,22 +159,20 @@ public final class IngestBenchmark {
 
     private static final int WARM = 50;
     private static final int MAX_WARM_ROUNDS = Integer.getInteger("bench.warm.rounds", 10);
-    // not CPU: shown under "JVM internals" (leading spaces keep them there in the sorted table and out of the sum)
     private static final String PIPELINE = "pipeline threads (routes / original's workers)";
     private static final String CHILDREN = "child processes (exiftool, vipsthumbnail)";
     private static final String S3_SERVER = "local S3 server (s3proxy)";
     private static final String API = "local GraphQL API stand-in";
     private static final String SQS_SERVER = "local SQS server";
     private static final String OTHER = "other JVM threads";
-    private static final String JVM = "JVM internals (GC, JIT), threads since ended";
-    private static final String GC_PAUSES = "  of which GC pauses, wall";
-    private static final String JIT = "  and JIT compilation, wall";
+    private static final String JIT = "JIT compiler";
+    private static final String GC = "GC";
+    private static final String ENDED = "threads that ended during the run";
 
-    /** Wall time and CPU of one measured run, the CPU split by thread group (see {@link #cpuByThreadGroup}). */
+    /** Wall time and CPU of one measured run, the CPU split by thread group (see {@link #threadGroup}). */
     private record Phase(double wall, Map<String, Double> cpuByGroup) {
         double cpu() {
-            return cpuByGroup.entrySet().stream().filter(e -> !e.getKey().startsWith(" "))
-                    .mapToDouble(Map.Entry::getValue).sum();
+            return cpuByGroup.values().stream().mapToDouble(Double::doubleValue).sum();
         }
     }
 
@@ -194,7 +192,7 @@ public final class IngestBenchmark {
             Thread.sleep(200);
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        Map<String, Double> cpu = minus(cpuSnapshot(), cpu0);
+        Map<String, Double> cpu = ThreadCpu.minus(cpuSnapshot(), cpu0);
         app.context().getRouteController().stopRoute("ingest-intake-poll-bucket");
         return new Phase(wall, cpu);
     }
@@ -222,7 +220,7 @@ public final class IngestBenchmark {
                 f.get();
             }
             double wall = (System.nanoTime() - t0) / 1e9;
-            return new Phase(wall, minus(cpuSnapshot(), cpu0));
+            return new Phase(wall, ThreadCpu.minus(cpuSnapshot(), cpu0));
         } finally {
             pool.shutdown();
         }
@@ -234,46 +232,27 @@ public final class IngestBenchmark {
         }
     }
 
-    /** CPU seconds so far: per Java thread group, other JVM work (GC, JIT), and child processes. */
+    /** CPU seconds so far: per thread group of this JVM, threads that have ended, and child processes. */
     static Map<String, Double> cpuSnapshot() throws IOException {
-        Map<String, Double> groups = cpuByThreadGroup();
+        Map<String, Double> groups = ThreadCpu.byGroup(IngestBenchmark::threadGroup);
         double threads = groups.values().stream().mapToDouble(Double::doubleValue).sum();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        groups.put(JVM, Math.max(0, os.getProcessCpuTime() / 1e9 - threads));
-        // wall time of the collectors' pauses and of the JIT compilers, to tell the two apart
-        double gc = 0;
-        for (var b : ManagementFactory.getGarbageCollectorMXBeans()) {
-            gc += Math.max(0, b.getCollectionTime()) / 1e3;
-        }
-        groups.put(GC_PAUSES, gc);
-        groups.put(JIT, ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3);
+        groups.put(ENDED, Math.max(0, os.getProcessCpuTime() / 1e9 - threads));
         groups.put(CHILDREN, childrenCpuSeconds());
         return groups;
     }
 
-    private static Map<String, Double> minus(Map<String, Double> after, Map<String, Double> before) {
-        Map<String, Double> d = new java.util.TreeMap<>();
-        after.forEach((k, v) -> d.put(k, Math.max(0, v - before.getOrDefault(k, 0.0))));
-        return d;
+    /** Time the JIT compilers have spent compiling (their wall time, which counts waiting for a core too). */
+    private static double compilingSeconds() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3;
     }
 
-    /** CPU seconds of this JVM's Java threads, grouped by what they serve (thread names with digits folded). */
-    static Map<String, Double> cpuByThreadGroup() {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Map<String, Double> groups = new java.util.TreeMap<>();
-        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (t == null) {
-                continue;
-            }
-            long ns = mx.getThreadCpuTime(t.getThreadId());
-            if (ns > 0) {
-                groups.merge(threadGroup(t.getThreadName()), ns / 1e9, Double::sum);
-            }
-        }
-        return groups;
-    }
-
+    /** What a thread does in this benchmark, from its name (as the kernel keeps it: 15 characters). */
     static String threadGroup(String name) {
+        String jvm = ThreadCpu.jvmGroup(name);
+        if (jvm != null) {
+            return jvm;
+        }
         if (name.startsWith("S3Proxy")) {
             return S3_SERVER;
         }
