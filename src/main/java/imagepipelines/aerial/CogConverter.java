@@ -31,7 +31,8 @@ public class CogConverter {
     }
 
     public CogConverter(String resampling) {
-        this(new RasterInspector(), new GdalCommandRunner(), new CogValidator(new GdalCommandRunner()), resampling);
+        this(new RasterInspector(), new GdalCommandRunner(GdalCommandRunner.DEFAULT_TIMEOUT, GdalTuning.ENVIRONMENT),
+                new CogValidator(new GdalCommandRunner()), resampling);
     }
 
     public CogConverter() {

@@ -24,8 +24,15 @@ public class GdalExecCommandExecutor implements ExecCommandExecutor {
     private final Map<String, String> environment;
 
     public GdalExecCommandExecutor(GdalS3Access s3, long timeoutSeconds) {
+        this(s3, timeoutSeconds, true);
+    }
+
+    /** {@code tuning}: also give the programs {@link GdalTuning#ENVIRONMENT} ({@code aerial.gdal.tuning}). */
+    public GdalExecCommandExecutor(GdalS3Access s3, long timeoutSeconds, boolean tuning) {
         this.defaultTimeout = Duration.ofSeconds(timeoutSeconds);
-        this.environment = s3.environment();
+        Map<String, String> env = new java.util.HashMap<>(GdalTuning.environment(tuning));
+        env.putAll(s3.environment());
+        this.environment = Map.copyOf(env);
     }
 
     @Override

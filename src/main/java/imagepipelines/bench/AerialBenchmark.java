@@ -22,6 +22,7 @@ import imagepipelines.aerial.CogCommand;
 import imagepipelines.aerial.CogValidator;
 import imagepipelines.aerial.GdalCommandRunner;
 import imagepipelines.aerial.GdalRuntime;
+import imagepipelines.aerial.GdalTuning;
 import imagepipelines.aerial.RasterInfo;
 import imagepipelines.aerial.RasterInspector;
 import imagepipelines.common.Settings;
@@ -60,7 +61,7 @@ public final class AerialBenchmark {
     private static final Pattern RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
     static final double GOAL_VS_PLAIN = 1.25;
     static final double GOAL_VS_CHAIN = 1.7;
-    static final int WARM_UP_JOBS = 1;
+    static final int WARM_UP_JOBS = Integer.getInteger("bench.aerial.warm-ups", 1);
 
     private record Row(String label, double seconds, long peakKb, String more, String validation) {
     }
@@ -84,7 +85,7 @@ public final class AerialBenchmark {
         Path big = work.resolve("big-utm18-" + scale + ".tif");
         if (!Files.exists(big)) {
             exec(List.of("gdal_translate", "-q", "-outsize", scale + "%", scale + "%", sample.toString(),
-                    big.toString()));
+                    big.toString()), Map.of());
         }
         GdalRuntime.ensureLoaded();
         Settings settings = new Settings("local");
@@ -107,16 +108,19 @@ public final class AerialBenchmark {
 
         Path out = work.resolve("out.tif");
         System.out.println("load average before the commands: " + loadAverage());
-        Row ours = timed("our two commands, local file (gdalwarp into scratch, gdal_translate -of COG)",
+        boolean tuning = Boolean.parseBoolean(settings.get("aerial.gdal.tuning", "true"));
+        Row ours = timed("our two commands, local file (gdalwarp into scratch, gdal_translate -of COG)"
+                        + (tuning ? ", GdalTuning environment" : ""),
                 CogCommand.commands(info, BandMode.NC, big, work.resolve("warped.tif"), out, resampling), out,
-                validator, work);
+                validator, work, GdalTuning.environment(tuning));
         rows.add(ours);
         Row plain = timed("plain gdal_translate -of COG -co NUM_THREADS=ALL_CPUS (no reprojection, LZW)",
                 List.of(List.of("gdal_translate", "-of", "COG", "-co", "NUM_THREADS=ALL_CPUS", big.toString(),
-                        out.toString())), out, validator, work);
+                        out.toString())), out, validator, work, Map.of());
         rows.add(plain);
         Row chain = timed("original chain (gdalwarp -r " + resampling + ", gdal_translate, gdaladdo -ro, COG copy)",
-                CogCommand.threePassChain(info, BandMode.NC, big, work, out, resampling), out, validator, work);
+                CogCommand.threePassChain(info, BandMode.NC, big, work, out, resampling), out, validator, work,
+                Map.of());
         rows.add(chain);
 
         System.out.println();
@@ -215,6 +219,7 @@ public final class AerialBenchmark {
             long putDone = System.nanoTime();
             long cpu0 = jvmCpuNanos();
             long gc0 = gcMillis();
+            Map<String, Double> threads0 = ThreadCpu.byGroup(AerialBenchmark::threadGroup);
             // waits on Camel's events, not by polling S3 (which would load the JVM that runs the S3 server);
             // aerial-process-georef's own event comes when the whole job (COG, index, mapfile) is done
             if (!awaitSent(sent, "direct://aerial-process-georef", key, Duration.ofMinutes(30))) {
@@ -232,6 +237,10 @@ public final class AerialBenchmark {
             stages.put("JVM's own CPU while the job ran (routes, S3 server, GC; GDAL is apart)",
                     (jvmCpuNanos() - cpu0) / 1e9);
             stages.put("  of which garbage collection (wall)", (gcMillis() - gc0) / 1e3);
+            ThreadCpu.minus(ThreadCpu.byGroup(AerialBenchmark::threadGroup), threads0).entrySet().stream()
+                    .filter(en -> en.getValue() >= 0.01)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(en -> stages.put("  threads " + en.getKey(), en.getValue()));
             double total = (store.endNs - putDone) / 1e9;
             Path cog = work.resolve("app-cog.tif");
             Files.write(cog, s3.getObjectAsBytes(r -> r.bucket(bucket).key(cogKey)).asByteArray());
@@ -246,6 +255,12 @@ public final class AerialBenchmark {
         } finally {
             deleteTree(localData);
         }
+    }
+
+    /** A thread's name without its numbers: threads of one pool count together. */
+    private static String threadGroup(String name) {
+        String jvm = ThreadCpu.jvmGroup(name);
+        return jvm != null ? jvm : name.replaceAll("[0-9]+", "#");
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -319,8 +334,9 @@ public final class AerialBenchmark {
         return false;
     }
 
-    private static Row timed(String label, List<List<String>> commands, Path out, CogValidator validator, Path work)
-            throws Exception {
+    /** Runs the commands one after the other, each under {@code /usr/bin/time -v}, with {@code env} added. */
+    private static Row timed(String label, List<List<String>> commands, Path out, CogValidator validator, Path work,
+                             Map<String, String> env) throws Exception {
         Files.deleteIfExists(out);
         double wall = 0;
         long peak = 0;
@@ -328,7 +344,7 @@ public final class AerialBenchmark {
         for (List<String> cmd : commands) {
             List<String> t = new ArrayList<>(List.of("/usr/bin/time", "-v"));
             t.addAll(cmd);
-            String output = exec(t);
+            String output = exec(t, env);
             Matcher w = WALL.matcher(output);
             Matcher r = RSS.matcher(output);
             if (!w.find() || !r.find()) {
@@ -347,8 +363,8 @@ public final class AerialBenchmark {
                 commands.size() > 1 ? "(" + String.join(", ", each) + ")" : "", validation);
     }
 
-    private static String exec(List<String> cmd) {
-        GdalCommandRunner.Result r = new GdalCommandRunner(Duration.ofHours(1), Map.of()).run(cmd);
+    private static String exec(List<String> cmd, Map<String, String> env) {
+        GdalCommandRunner.Result r = new GdalCommandRunner(Duration.ofHours(1), env).run(cmd);
         return r.stdout() + r.stderr();
     }
 
