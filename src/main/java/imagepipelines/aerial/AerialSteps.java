@@ -58,7 +58,8 @@ public class AerialSteps {
     private final java.util.Set<String> settled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final RasterInspector inspector;
     private final TileIndexStore tileIndex;
-    private CogValidator validator = new CogValidator(new GdalCommandRunner());
+    /** GDAL's COG rules, checked in-process (CogLayoutCheck): Python's start-up was most of the script's time. */
+    private final CogValidator validator = CogValidator.inProcess();
     private String bucket;
     private Path scratchRoot = Path.of(System.getProperty("java.io.tmpdir"), "image-pipelines", "aerial");
     private boolean readFromS3 = false;
@@ -148,11 +149,6 @@ public class AerialSteps {
 
     public String reprojectResampling() {
         return reprojectResampling;
-    }
-
-    /** Time limit of the validator (the COG command's is the exec executor's). */
-    public void setGdalTimeoutSeconds(long seconds) {
-        this.validator = new CogValidator(new GdalCommandRunner(java.time.Duration.ofSeconds(seconds), Map.of()));
     }
 
     public String bucket() {
@@ -499,7 +495,7 @@ public class AerialSteps {
         exchange.getMessage().setBody(null);
     }
 
-    /** GDAL's COG validator on the written file; then the COG's own footprint for the index. */
+    /** GDAL's COG rules on the written file (in-process); then the COG's own footprint for the index. */
     public CogValidator.Result validate(AerialJob job) {
         CogValidator.Result v = validator.validate(job.cogFile());
         job.validation(v);

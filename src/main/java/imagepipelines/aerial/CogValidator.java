@@ -29,6 +29,19 @@ public class CogValidator {
         this.python = python;
     }
 
+    /**
+     * The same rules checked in-process ({@link CogLayoutCheck}), without starting Python: what the
+     * {@code aerial-validate-cog} stage uses. The tests hold both to the same verdicts.
+     */
+    public static CogValidator inProcess() {
+        return new CogValidator(null, null);
+    }
+
+    /** Whether this runs GDAL's script (else {@link CogLayoutCheck}). */
+    public boolean runsScript() {
+        return runner != null;
+    }
+
     /** Outcome of a validation. {@code valid} means no errors; warnings may still be present. */
     public record Result(boolean valid, List<String> errors, List<String> warnings) {
 
@@ -49,6 +62,9 @@ public class CogValidator {
     }
 
     public Result validate(Path file) {
+        if (runner == null) {
+            return CogLayoutCheck.check(file);
+        }
         GdalCommandRunner.Result r = runner.runAllowingFailure(command(file));
         Result parsed = parse(r.stdout());
         if (r.exitCode() != 0 && parsed.valid()) {

@@ -300,7 +300,7 @@ public final class AerialBenchmark {
         m.put("  of which gdalwarp into scratch (exec)", warp == null ? 0 : warp.seconds());
         m.put("aerial-make-cog", make.seconds());
         m.put("  of which gdal_translate -of COG (exec)", translate.seconds());
-        m.put("aerial-validate-cog (validator --full-check=yes, inspect the COG)",
+        m.put("aerial-validate-cog (GDAL's COG rules in-process, inspect the COG)",
                 first(sent, "direct://aerial-validate-cog", key).seconds());
         m.put("aerial-store-cog", store.seconds());
         m.put("  of which the PUT of the COG (aws2-s3)", put.seconds());
