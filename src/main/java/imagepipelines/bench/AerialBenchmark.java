@@ -48,8 +48,10 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  *   <li>the original's chain (warp, compress, gdaladdo, COG copy) on the local file, with the same reprojection
  *       resampling as the application.</li>
  * </ol>
- * Our two GDAL commands on the local file are timed too (what the application runs, without S3 and routes). Goals
- * (issue 4): application ≤ 1.25x plain gdal_translate, and ≥ 1.7x faster than the chain.
+ * Our two GDAL commands on the local file are timed too (what the application runs, without S3 and routes). Each
+ * is measured {@code -Dbench.aerial.rounds} times (default 3: three uploads; the commands take turns round after
+ * round) and the medians are compared, as one run on a 2-CPU machine moves by ±5%. Goals (issue 4): application
+ * ≤ 1.25x plain gdal_translate, and ≥ 1.7x faster than the chain.
  *
  * <p>Peak resident memory: for commands from {@code /usr/bin/time -v}; for the application the largest GDAL child
  * ({@code VmHWM} sampled every 100 ms) and the JVM's own {@code VmHWM} after a reset (the JVM also runs the embedded
@@ -62,6 +64,8 @@ public final class AerialBenchmark {
     static final double GOAL_VS_PLAIN = 1.25;
     static final double GOAL_VS_CHAIN = 1.7;
     static final int WARM_UP_JOBS = Integer.getInteger("bench.aerial.warm-ups", 1);
+    /** Measured uploads, and runs of each command variant: the figures compared are the medians. */
+    static final int ROUNDS = Integer.getInteger("bench.aerial.rounds", 3);
 
     private record Row(String label, double seconds, long peakKb, String more, String validation) {
     }
@@ -100,36 +104,49 @@ public final class AerialBenchmark {
                 + "(aerial.source.vsis3=%s)%n", resampling, Boolean.parseBoolean(vsis3) ? "through /vsis3/"
                 : "from a download into scratch", vsis3);
         CogValidator validator = new CogValidator(new GdalCommandRunner());
-        List<Row> rows = new ArrayList<>();
 
         System.out.println("load average before the application: " + loadAverage());
-        AppRun app = applicationPath(settings, big, work, validator);
-        rows.add(app.row);
+        List<AppRun> appRuns = applicationPath(settings, big, work, validator);
+        AppRun app = median(appRuns, r -> r.row.seconds());
 
         Path out = work.resolve("out.tif");
         System.out.println("load average before the commands: " + loadAverage());
         boolean tuning = Boolean.parseBoolean(settings.get("aerial.gdal.tuning", "true"));
-        Row ours = timed("our two commands, local file (gdalwarp into scratch, gdal_translate -of COG)"
-                        + (tuning ? ", GdalTuning environment" : ""),
-                CogCommand.commands(info, BandMode.NC, big, work.resolve("warped.tif"), out, resampling), out,
-                validator, work, GdalTuning.environment(tuning));
-        rows.add(ours);
-        Row plain = timed("plain gdal_translate -of COG -co NUM_THREADS=ALL_CPUS (no reprojection, LZW)",
-                List.of(List.of("gdal_translate", "-of", "COG", "-co", "NUM_THREADS=ALL_CPUS", big.toString(),
-                        out.toString())), out, validator, work, Map.of());
-        rows.add(plain);
-        Row chain = timed("original chain (gdalwarp -r " + resampling + ", gdal_translate, gdaladdo -ro, COG copy)",
-                CogCommand.threePassChain(info, BandMode.NC, big, work, out, resampling), out, validator, work,
-                Map.of());
-        rows.add(chain);
+        // the variants take turns, round after round, so a slow spell of the machine does not hit one variant only
+        List<Row> oursRuns = new ArrayList<>();
+        List<Row> plainRuns = new ArrayList<>();
+        List<Row> chainRuns = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            oursRuns.add(timed("our two commands, local file (gdalwarp into scratch, gdal_translate -of COG)"
+                            + (tuning ? ", GdalTuning environment" : ""),
+                    CogCommand.commands(info, BandMode.NC, big, work.resolve("warped.tif"), out, resampling), out,
+                    validator, work, GdalTuning.environment(tuning)));
+            plainRuns.add(timed("plain gdal_translate -of COG -co NUM_THREADS=ALL_CPUS (no reprojection, LZW)",
+                    List.of(List.of("gdal_translate", "-of", "COG", "-co", "NUM_THREADS=ALL_CPUS", big.toString(),
+                            out.toString())), out, validator, work, Map.of()));
+            chainRuns.add(timed("original chain (gdalwarp -r " + resampling + ", gdal_translate, gdaladdo -ro, COG copy)",
+                    CogCommand.threePassChain(info, BandMode.NC, big, work, out, resampling), out, validator, work,
+                    Map.of()));
+        }
+        Row ours = median(oursRuns, Row::seconds);
+        Row plain = median(plainRuns, Row::seconds);
+        Row chain = median(chainRuns, Row::seconds);
+        List<Row> rows = List.of(app.row, ours, plain, chain);
 
         System.out.println();
-        System.out.println("application stages (from Camel's exchange-sent events; seconds):");
+        System.out.printf(Locale.ROOT, "application stages of its median upload (from Camel's exchange-sent events; "
+                + "seconds):%n");
         app.stages.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-66s %6.2f%n", k, v));
-        System.out.printf(Locale.ROOT, "%n%-78s %8s %12s  %s%n", "variant", "wall s", "peak RSS MB", "COG validation");
-        for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "%-78s %8.2f %12.0f  %s%s%n", r.label(), r.seconds(), r.peakKb() / 1024.0,
-                    r.validation(), r.more().isEmpty() ? "" : "\n    " + r.more());
+        System.out.printf(Locale.ROOT, "%nmedian of %d runs each%n%-78s %8s %12s  %s%n", ROUNDS, "variant", "wall s",
+                "peak RSS MB", "COG validation");
+        List<List<Double>> all = List.of(appRuns.stream().map(r -> r.row.seconds()).toList(), seconds(oursRuns),
+                seconds(plainRuns), seconds(chainRuns));
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            System.out.printf(Locale.ROOT, "%-78s %8.2f %12.0f  %s%n    runs: %s%s%n", r.label(), r.seconds(),
+                    r.peakKb() / 1024.0, r.validation(), all.get(i).stream()
+                            .map(v -> String.format(Locale.ROOT, "%.2f", v)).toList(),
+                    r.more().isEmpty() ? "" : "\n    " + r.more());
         }
         double vsPlain = app.row.seconds() / plain.seconds();
         double vsChain = chain.seconds() / app.row.seconds();
@@ -146,7 +163,7 @@ public final class AerialBenchmark {
     private record AppRun(Row row, Map<String, Double> stages) {
     }
 
-    private static AppRun applicationPath(Settings settings, Path big, Path work, CogValidator validator)
+    private static List<AppRun> applicationPath(Settings settings, Path big, Path work, CogValidator validator)
             throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("pipelines.workflows", "aerial");
@@ -161,8 +178,7 @@ public final class AerialBenchmark {
         props.put("aerial.intake.poll.enabled", "false");
         props.put("aerial.intake.sqs.enabled", "true");
         String bucket = settings.resolve("{{aerial.bucket}}", props);
-        String key = "nc/Bench/USDA_2000/mosaic/georef/big-" + System.currentTimeMillis() + ".tif";
-        String cogKey = key.replace("/georef/", "/cog/");
+        String baseKey = "nc/Bench/USDA_2000/mosaic/georef/big-" + System.currentTimeMillis() + ".tif";
         try (PipelinesApp app = PipelinesApp.start(settings, props, null)) {
             S3Client s3 = app.stack().s3();
             List<Sent> sent = new CopyOnWriteArrayList<>();
@@ -185,7 +201,7 @@ public final class AerialBenchmark {
             // code (the S3 server's and client's too): the same file goes through WARM_UP_JOBS time(s)
             // first (a second one measured no different: the JIT compiler still works during the measured job)
             for (int i = 1; i <= WARM_UP_JOBS; i++) {
-                String warmKey = key.replace("/big-", "/warm-up-" + i + "-");
+                String warmKey = baseKey.replace("/big-", "/warm-up-" + i + "-");
                 s3.putObject(r -> r.bucket(bucket).key(warmKey), RequestBody.fromFile(big));
                 long w1 = System.nanoTime();
                 notifyUpload(app, settings, props, bucket, warmKey);
@@ -196,66 +212,74 @@ public final class AerialBenchmark {
                         + "index, mapfile): %.2f s%n", i, (System.nanoTime() - w1) / 1e9);
             }
 
-            Map<Long, Long> childPeaks = new ConcurrentHashMap<>();
-            AtomicBoolean sampling = new AtomicBoolean(true);
-            Thread sampler = new Thread(() -> {
-                while (sampling.get()) {
-                    ProcessHandle.current().descendants().forEach(ph -> {
-                        long kb = statusKb(Path.of("/proc", Long.toString(ph.pid()), "status"), "VmHWM:");
-                        if (kb > 0) {
-                            childPeaks.merge(ph.pid(), kb, Math::max);
+            List<AppRun> runs = new ArrayList<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                String key = baseKey.replace("/big-", "/big-" + round + "-");
+                String cogKey = key.replace("/georef/", "/cog/");
+                Map<Long, Long> childPeaks = new ConcurrentHashMap<>();
+                AtomicBoolean sampling = new AtomicBoolean(true);
+                Thread sampler = new Thread(() -> {
+                    while (sampling.get()) {
+                        ProcessHandle.current().descendants().forEach(ph -> {
+                            long kb = statusKb(Path.of("/proc", Long.toString(ph.pid()), "status"), "VmHWM:");
+                            if (kb > 0) {
+                                childPeaks.merge(ph.pid(), kb, Math::max);
+                            }
+                        });
+                        try {
+                            // VmHWM is a high-water mark: a coarse period loses nothing of a process that lives longer
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
                         }
-                    });
-                    try {
-                        // VmHWM is a high-water mark: a coarse period loses nothing of a process that lives longer
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
                     }
+                }, "rss-sampler");
+                sampler.setDaemon(true);
+                resetJvmPeak();
+                sampler.start();
+                long t0 = System.nanoTime();
+                s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(big));
+                long putDone = System.nanoTime();
+                notifyUpload(app, settings, props, bucket, key);
+                long cpu0 = jvmCpuNanos();
+                long gc0 = gcMillis();
+                Map<String, Double> threads0 = ThreadCpu.byGroup(AerialBenchmark::threadGroup);
+                // waits on Camel's events, not by polling S3 (which would load the JVM that runs the S3 server);
+                // aerial-process-georef's own event comes when the whole job (COG, index, mapfile) is done
+                if (!awaitSent(sent, "direct://aerial-process-georef", key, Duration.ofMinutes(30))) {
+                    throw new IllegalStateException("aerial-process-georef did not finish (see the log)");
                 }
-            }, "rss-sampler");
-            sampler.setDaemon(true);
-            resetJvmPeak();
-            sampler.start();
-            long t0 = System.nanoTime();
-            s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(big));
-            long putDone = System.nanoTime();
-            notifyUpload(app, settings, props, bucket, key);
-            long cpu0 = jvmCpuNanos();
-            long gc0 = gcMillis();
-            Map<String, Double> threads0 = ThreadCpu.byGroup(AerialBenchmark::threadGroup);
-            // waits on Camel's events, not by polling S3 (which would load the JVM that runs the S3 server);
-            // aerial-process-georef's own event comes when the whole job (COG, index, mapfile) is done
-            if (!awaitSent(sent, "direct://aerial-process-georef", key, Duration.ofMinutes(30))) {
-                throw new IllegalStateException("aerial-process-georef did not finish (see the log)");
+                sampling.set(false);
+                sampler.join();
+                if (!exists(s3, bucket, cogKey)) {
+                    throw new IllegalStateException("no COG for " + key + " (see the log)");
+                }
+                long jvmPeak = statusKb(Path.of("/proc/self/status"), "VmHWM:");
+                long gdalPeak = childPeaks.values().stream().mapToLong(Long::longValue).max().orElse(0);
+                Sent store = first(sent, "direct://aerial-store-cog", key);
+                Map<String, Double> stages = stages(sent, key, putDone);
+                stages.put("JVM's own CPU while the job ran (routes, S3 server, GC; GDAL is apart)",
+                        (jvmCpuNanos() - cpu0) / 1e9);
+                stages.put("  of which garbage collection (wall)", (gcMillis() - gc0) / 1e3);
+                ThreadCpu.minus(ThreadCpu.byGroup(AerialBenchmark::threadGroup), threads0).entrySet().stream()
+                        .filter(en -> en.getValue() >= 0.01)
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                        .forEach(en -> stages.put("  threads " + en.getKey(), en.getValue()));
+                double total = (store.endNs - putDone) / 1e9;
+                Path cog = work.resolve("app-cog.tif");
+                Files.write(cog, s3.getObjectAsBytes(r -> r.bucket(bucket).key(cogKey)).asByteArray());
+                String validation = validator.validate(cog).summary() + ", " + (Files.size(cog) >> 20) + " MB";
+                Row row = new Row("application: upload PUT completed -> routes -> COG in the bucket", total, gdalPeak,
+                        String.format(Locale.ROOT, "(upload PUT of the %d MB source to the local S3 before it: %.2f s, "
+                                        + "not counted; peak RSS above = largest GDAL child (sampled VmHWM); JVM peak RSS "
+                                        + "%.0f MB)",
+                                Files.size(big) >> 20, (putDone - t0) / 1e9, jvmPeak / 1024.0),
+                        validation);
+                runs.add(new AppRun(row, stages));
+                System.out.printf(Locale.ROOT, "application, measured upload %d of %d: %.2f s%n", round, ROUNDS,
+                        row.seconds());
             }
-            sampling.set(false);
-            sampler.join();
-            if (!exists(s3, bucket, cogKey)) {
-                throw new IllegalStateException("no COG for " + key + " (see the log)");
-            }
-            long jvmPeak = statusKb(Path.of("/proc/self/status"), "VmHWM:");
-            long gdalPeak = childPeaks.values().stream().mapToLong(Long::longValue).max().orElse(0);
-            Sent store = first(sent, "direct://aerial-store-cog", key);
-            Map<String, Double> stages = stages(sent, key, putDone);
-            stages.put("JVM's own CPU while the job ran (routes, S3 server, GC; GDAL is apart)",
-                    (jvmCpuNanos() - cpu0) / 1e9);
-            stages.put("  of which garbage collection (wall)", (gcMillis() - gc0) / 1e3);
-            ThreadCpu.minus(ThreadCpu.byGroup(AerialBenchmark::threadGroup), threads0).entrySet().stream()
-                    .filter(en -> en.getValue() >= 0.01)
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .forEach(en -> stages.put("  threads " + en.getKey(), en.getValue()));
-            double total = (store.endNs - putDone) / 1e9;
-            Path cog = work.resolve("app-cog.tif");
-            Files.write(cog, s3.getObjectAsBytes(r -> r.bucket(bucket).key(cogKey)).asByteArray());
-            String validation = validator.validate(cog).summary() + ", " + (Files.size(cog) >> 20) + " MB";
-            Row row = new Row("application: upload PUT completed -> routes -> COG in the bucket", total, gdalPeak,
-                    String.format(Locale.ROOT, "(upload PUT of the %d MB source to the local S3 before it: %.2f s, "
-                                    + "not counted; peak RSS above = largest GDAL child (sampled VmHWM); JVM peak RSS "
-                                    + "%.0f MB)",
-                            Files.size(big) >> 20, (putDone - t0) / 1e9, jvmPeak / 1024.0),
-                    validation);
-            return new AppRun(row, stages);
+            return runs;
         } finally {
             deleteTree(localData);
         }
@@ -271,6 +295,17 @@ public final class AerialBenchmark {
             {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put",
               "s3":{"bucket":{"name":"%s"},"object":{"key":"%s"}}}]}""".formatted(bucket, encoded);
         app.stack().sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(event));
+    }
+
+    /** The middle element by {@code by} (the upper middle one of an even count). */
+    private static <T> T median(List<T> runs, java.util.function.ToDoubleFunction<T> by) {
+        List<T> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(by));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static List<Double> seconds(List<Row> rows) {
+        return rows.stream().map(Row::seconds).toList();
     }
 
     /** A thread's name without its numbers: threads of one pool count together. */
