@@ -395,7 +395,10 @@ public class AerialSteps {
      */
     public void planReprojection(AerialJob job) {
         RasterInfo i = job.sourceInfo();
-        String target = i.warpedWidth() + "x" + i.warpedHeight() + ", warped into scratch";
+        int[] size = CogCommand.warpedSize(i, job.key().bandMode());
+        String target = size[0] + "x" + size[1] + (size[0] == i.warpedWidth() && size[1] == i.warpedHeight() ? ""
+                : " (gdalwarp's " + i.warpedWidth() + "x" + i.warpedHeight() + " widened for exact 2x overviews)")
+                + ", warped into scratch";
         job.plan().put("reproject", i.is3857()
                 ? (CogCommand.warps(i, job.key().bandMode()) ? "none (already EPSG:3857); nodata/alpha -> alpha band "
                 + "on the same grid, warped into scratch" : "none (already EPSG:3857)")

@@ -17,12 +17,26 @@ import java.util.List;
  * @param footprint3857 outline in EPSG:3857, edges densified
  * @param warpedWidth   width a {@code gdalwarp -t_srs EPSG:3857} output would have (= width when is3857)
  * @param warpedHeight  height of that output
+ * @param warpedGeoTransform that output's geotransform (the source's own when is3857); null when unknown
  */
 public record RasterInfo(Path file, String driver, int width, int height, List<BandInfo> bands, Integer epsg,
-                         String wkt, boolean is3857, Footprint footprint3857, int warpedWidth, int warpedHeight) {
+                         String wkt, boolean is3857, Footprint footprint3857, int warpedWidth, int warpedHeight,
+                         double[] warpedGeoTransform) {
 
     public RasterInfo {
         bands = List.copyOf(bands);
+        warpedGeoTransform = warpedGeoTransform == null ? null : warpedGeoTransform.clone();
+    }
+
+    /** Without the warped output's geotransform. */
+    public RasterInfo(Path file, String driver, int width, int height, List<BandInfo> bands, Integer epsg,
+                      String wkt, boolean is3857, Footprint footprint3857, int warpedWidth, int warpedHeight) {
+        this(file, driver, width, height, bands, epsg, wkt, is3857, footprint3857, warpedWidth, warpedHeight, null);
+    }
+
+    @Override
+    public double[] warpedGeoTransform() {
+        return warpedGeoTransform == null ? null : warpedGeoTransform.clone();
     }
 
     /** One band. {@code noData} is {@code null} when unset. */

@@ -127,9 +127,17 @@ public class RasterInspector {
                 epsg = 3857;
             }
             Footprint footprint = footprint(gt, width, height, src, web, is3857, file);
-            int[] warped = is3857 ? new int[] {width, height} : warpedSize(ds, wkt, web, file);
-            return new RasterInfo(file, driver, width, height, bands, epsg, wkt, is3857, footprint, warped[0],
-                    warped[1]);
+            if (is3857) {
+                return new RasterInfo(file, driver, width, height, bands, epsg, wkt, true, footprint, width, height,
+                        gt);
+            }
+            Dataset vrt = warpedVrt(ds, wkt, web, file);
+            try {
+                return new RasterInfo(file, driver, width, height, bands, epsg, wkt, false, footprint,
+                        vrt.getRasterXSize(), vrt.getRasterYSize(), vrt.GetGeoTransform());
+            } finally {
+                vrt.delete();
+            }
         } finally {
             src.delete();
             web.delete();
@@ -208,8 +216,8 @@ public class RasterInspector {
         }
     }
 
-    /** The size gdalwarp would pick for a 3857 output (same algorithm: GDALSuggestedWarpOutput). */
-    private static int[] warpedSize(Dataset ds, String srcWkt, SpatialReference web, Path file) {
+    /** The grid gdalwarp would pick for a 3857 output (same algorithm: GDALSuggestedWarpOutput). */
+    private static Dataset warpedVrt(Dataset ds, String srcWkt, SpatialReference web, Path file) {
         Dataset vrt;
         try {
             vrt = gdal.AutoCreateWarpedVRT(ds, srcWkt, web.ExportToWkt(), gdalconst.GRA_NearestNeighbour, 0.125);
@@ -221,11 +229,7 @@ public class RasterInspector {
             throw new RasterRejectedException(file, "cannot be reprojected to EPSG:3857 ("
                     + clean(gdal.GetLastErrorMsg()) + ")");
         }
-        try {
-            return new int[] {vrt.getRasterXSize(), vrt.getRasterYSize()};
-        } finally {
-            vrt.delete();
-        }
+        return vrt;
     }
 
     /**

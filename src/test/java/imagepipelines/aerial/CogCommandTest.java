@@ -56,6 +56,42 @@ class CogCommandTest {
     }
 
     @Test
+    void theScratchGridIsGdalwarpsOwnWidenedToAMultipleOfTwoToTheOverviewCount() {
+        // gdalwarp's grid for the sample: 803x736 from (100000, 5000000), 30 m; 2 overview levels -> multiple of 4
+        double[] gt = {100000, 30, 0, 5000000, 0, -30};
+        RasterInfo rgb = withGrid(info(false, 32618, band("Byte", 0.0), band("Byte", 0.0), band("Byte", 0.0)), gt);
+        assertEquals(List.of(804, 736), asList(CogCommand.warpedSize(rgb, BandMode.NC)));
+        List<String> warp = CogCommand.warpToScratch(rgb, BandMode.NC, IN, SCRATCH, "near");
+        int te = warp.indexOf("-te");
+        assertEquals(List.of("100000.0", Double.toString(5000000 - 736 * 30.0), Double.toString(100000 + 804 * 30.0),
+                "5000000.0"), warp.subList(te + 1, te + 5), "same origin and pixel size, wider to the right");
+        assertPair(warp, "-ts", "804");
+        assertEquals("736", warp.get(warp.indexOf("-ts") + 2));
+        // the COG step keeps its 2 overviews: 804x736 -> 402x368 -> 201x184
+        assertCo(CogCommand.commands(rgb, BandMode.NC, IN, SCRATCH, OUT, "near").get(1), "OVERVIEW_COUNT=2");
+
+        // no grid known (or a rotated one): gdalwarp's own size, no -te/-ts
+        RasterInfo noGrid = info(false, 32618, band("Byte", 0.0), band("Byte", 0.0), band("Byte", 0.0));
+        assertEquals(List.of(803, 736), asList(CogCommand.warpedSize(noGrid, BandMode.NC)));
+        assertFalse(CogCommand.warpToScratch(noGrid, BandMode.NC, IN, SCRATCH, "near").contains("-te"));
+        RasterInfo rotated = withGrid(noGrid, new double[] {100000, 30, 1, 5000000, 1, -30});
+        assertFalse(CogCommand.warpToScratch(rotated, BandMode.NC, IN, SCRATCH, "near").contains("-te"));
+        // a size that is a multiple already: nothing to add
+        RasterInfo even = new RasterInfo(IN, "GTiff", 791, 718, rgb.bands(), 32618, "WKT", false,
+                rgb.footprint3857(), 800, 736, gt);
+        assertFalse(CogCommand.warpToScratch(even, BandMode.NC, IN, SCRATCH, "near").contains("-te"));
+    }
+
+    private static RasterInfo withGrid(RasterInfo i, double[] gt) {
+        return new RasterInfo(i.file(), i.driver(), i.width(), i.height(), i.bands(), i.epsg(), i.wkt(), i.is3857(),
+                i.footprint3857(), i.warpedWidth(), i.warpedHeight(), gt);
+    }
+
+    private static List<Integer> asList(int[] a) {
+        return List.of(a[0], a[1]);
+    }
+
+    @Test
     void reprojectionResamplingIsConfigurableAndChecked() {
         RasterInfo rgb = info(false, 32618, band("Byte", null), band("Byte", null), band("Byte", null));
         assertPair(CogCommand.warpToScratch(rgb, BandMode.NC, IN, SCRATCH, "bilinear"), "-r", "bilinear");

@@ -59,6 +59,14 @@ class CogConverterTest {
             String compression = cog.ds.GetMetadataItem("COMPRESSION", "IMAGE_STRUCTURE");
             Band b1 = cog.ds.GetRasterBand(1);
             assertEquals(512, b1.GetBlockXSize());
+            // the warp widened gdalwarp's grid so that each overview is exactly half of the level before
+            Band larger = b1;
+            for (int o = 0; o < b1.GetOverviewCount(); o++) {
+                Band ovr = b1.GetOverview(o);
+                assertEquals(larger.getXSize(), 2 * ovr.getXSize(), "overview " + o + " width");
+                assertEquals(larger.getYSize(), 2 * ovr.getYSize(), "overview " + o + " height");
+                larger = ovr;
+            }
             if (mode == BandMode.NC) {
                 assertEquals("YCbCr JPEG", compression);
                 assertEquals(gdalconst.GMF_PER_DATASET, b1.GetMaskFlags(), "nodata of the source became a mask");
