@@ -122,12 +122,12 @@ public final class CogCommand {
             cmd.addAll(List.of("-dstnodata", "0"));
         }
         int[] size = warpedSize(src, mode);
-        double[] gt = src.warpedGeoTransform();
-        if (plan.overviews > 0 && gt != null && gt[1] > 0 && gt[5] < 0 && gt[2] == 0 && gt[4] == 0
-                && (size[0] != plannedWidth(src) || size[1] != plannedHeight(src))) {
-            // gdalwarp's own grid, extended to the right and at the bottom (transparent) so that every overview
-            // is exactly half the size of the one before: GDAL then averages 2x2 blocks, not 3 rows with
-            // fractional weights (COG step 1.57-1.68 -> 1.37-1.42 s on the benchmark file, docs/aerial.md)
+        if (size[0] != plannedWidth(src) || size[1] != plannedHeight(src)) {
+            // gdalwarp's own grid (north-up: warpedSize checked), extended to the right and at the bottom
+            // (transparent) so that every overview is exactly half the size of the one before: GDAL then averages
+            // 2x2 blocks, not 3 rows with fractional weights (COG step 1.57-1.68 -> 1.37-1.42 s on the benchmark
+            // file, docs/aerial.md)
+            double[] gt = src.warpedGeoTransform();
             double xMin = gt[0];
             double yMax = gt[3];
             cmd.addAll(List.of("-te", Double.toString(xMin), Double.toString(yMax + size[1] * gt[5]),
