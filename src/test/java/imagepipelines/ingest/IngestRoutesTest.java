@@ -45,9 +45,7 @@ class IngestRoutesTest {
     @BeforeEach
     void clean() {
         p.api().reset();
-        for (String b : List.of(INGESTION, SERVING, DEADLETTER)) {
-            p.keys(b).forEach(k -> p.s3().deleteObject(r -> r.bucket(b).key(k)));
-        }
+        p.deleteObjects(k -> true, INGESTION, SERVING, DEADLETTER);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 import imagepipelines.PipelinesApp;
 import imagepipelines.common.Settings;
@@ -83,6 +84,13 @@ public final class TestPipelines implements AutoCloseable {
 
     public List<String> keys(String bucket) {
         return s3().listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream().map(S3Object::key).sorted().toList();
+    }
+
+    /** Deletes every object of {@code buckets} whose key {@code which} accepts (between tests of one class). */
+    public void deleteObjects(Predicate<String> which, String... buckets) {
+        for (String b : buckets) {
+            keys(b).stream().filter(which).forEach(k -> s3().deleteObject(r -> r.bucket(b).key(k)));
+        }
     }
 
     public static byte[] resource(String path) {

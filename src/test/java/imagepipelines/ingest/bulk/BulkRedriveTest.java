@@ -76,10 +76,7 @@ class BulkRedriveTest {
     void clean() {
         p.api().reset();
         p.stack.sqs().purgeQueue(r -> r.queueUrl(dlqUrl));
-        for (String b : List.of(INGESTION, SERVING, DEADLETTER)) {
-            p.keys(b).stream().filter(k -> !k.startsWith("_control/"))
-                    .forEach(k -> p.s3().deleteObject(r -> r.bucket(b).key(k)));
-        }
+        p.deleteObjects(k -> !k.startsWith("_control/"), INGESTION, SERVING, DEADLETTER);
     }
 
     @Test

@@ -68,9 +68,7 @@ class BulkUploadRoutesTest {
     @BeforeEach
     void clean() {
         p.api().reset();
-        for (String b : List.of(SERVING, DEADLETTER)) {
-            p.keys(b).forEach(k -> p.s3().deleteObject(r -> r.bucket(b).key(k)));
-        }
+        p.deleteObjects(k -> true, SERVING, DEADLETTER);
     }
 
     // ---------------------------------------------------------------------------------------------------------
