@@ -121,7 +121,7 @@ public final class CogCommand {
         } else if (!plan.bandNoDataValid) {
             cmd.addAll(List.of("-dstnodata", "0"));
         }
-        int[] size = warpedSize(src, mode);
+        int[] size = paddedSize(src, plan.overviews);
         if (size[0] != plannedWidth(src) || size[1] != plannedHeight(src)) {
             // gdalwarp's own grid (north-up: warpedSize checked), extended to the right and at the bottom
             // (transparent) so that every overview is exactly half the size of the one before: GDAL then averages
@@ -221,14 +221,17 @@ public final class CogCommand {
      * unknown or rotated, gdalwarp's own size.
      */
     public static int[] warpedSize(RasterInfo src, BandMode mode) {
-        Plan plan = plan(src, mode);
+        return paddedSize(src, plan(src, mode).overviews);
+    }
+
+    private static int[] paddedSize(RasterInfo src, int overviews) {
         int w = plannedWidth(src);
         int h = plannedHeight(src);
         double[] gt = src.warpedGeoTransform();
-        if (plan.overviews == 0 || gt == null || gt[2] != 0 || gt[4] != 0 || gt[1] <= 0 || gt[5] >= 0) {
+        if (overviews == 0 || gt == null || gt[2] != 0 || gt[4] != 0 || gt[1] <= 0 || gt[5] >= 0) {
             return new int[] {w, h};
         }
-        int m = 1 << plan.overviews;
+        int m = 1 << overviews;
         return new int[] {(w + m - 1) / m * m, (h + m - 1) / m * m};
     }
 

@@ -37,11 +37,6 @@ public class CogValidator {
         return new CogValidator(null, null);
     }
 
-    /** Whether this runs GDAL's script (else {@link CogLayoutCheck}). */
-    public boolean runsScript() {
-        return runner != null;
-    }
-
     /** Outcome of a validation. {@code valid} means no errors; warnings may still be present. */
     public record Result(boolean valid, List<String> errors, List<String> warnings) {
 

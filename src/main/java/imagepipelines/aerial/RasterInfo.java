@@ -28,12 +28,6 @@ public record RasterInfo(Path file, String driver, int width, int height, List<B
         warpedGeoTransform = warpedGeoTransform == null ? null : warpedGeoTransform.clone();
     }
 
-    /** Without the warped output's geotransform. */
-    public RasterInfo(Path file, String driver, int width, int height, List<BandInfo> bands, Integer epsg,
-                      String wkt, boolean is3857, Footprint footprint3857, int warpedWidth, int warpedHeight) {
-        this(file, driver, width, height, bands, epsg, wkt, is3857, footprint3857, warpedWidth, warpedHeight, null);
-    }
-
     @Override
     public double[] warpedGeoTransform() {
         return warpedGeoTransform == null ? null : warpedGeoTransform.clone();

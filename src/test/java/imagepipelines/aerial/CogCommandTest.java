@@ -226,7 +226,7 @@ class CogCommandTest {
             list.add(new RasterInfo.BandInfo(i + 1, b.dataType(), b.colorInterpretation(), b.noData()));
         }
         Footprint fp = Footprint.of(new Envelope(0, 0, 100, 100));
-        return new RasterInfo(IN, "GTiff", 791, 718, list, epsg, "WKT", is3857, fp, 803, 736);
+        return new RasterInfo(IN, "GTiff", 791, 718, list, epsg, "WKT", is3857, fp, 803, 736, null);
     }
 
     private static void assertPair(List<String> cmd, String option, String value) {
