@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +32,7 @@ import org.apache.camel.support.service.ServiceHelper;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * {@code benchmark-aerial [SCALE_PERCENT] [WORK_DIR]}: one natural-colour GeoTIFF (the Landsat sample enlarged, by
@@ -202,14 +202,12 @@ public final class AerialBenchmark {
             // a service that has been running has loaded its classes, resolved its bean methods and compiled its hot
             // code (the S3 server's and client's too): the same file goes through WARM_UP_JOBS time(s)
             // first (a second one measured no different: the JIT compiler still works during the measured job)
+            Intake intake = new Intake(s3, app.stack().sqs(), app.stack().sqs().getQueueUrl(r -> r.queueName(
+                    settings.resolve("{{aerial.queue}}", props))).queueUrl(), bucket, sent);
             for (int i = 1; i <= WARM_UP_JOBS; i++) {
                 String warmKey = baseKey.replace("/big-", "/warm-up-" + i + "-");
-                s3.putObject(r -> r.bucket(bucket).key(warmKey), RequestBody.fromFile(big));
-                long w1 = System.nanoTime();
-                notifyUpload(app, settings, props, bucket, warmKey);
-                if (!awaitSent(sent, "direct://aerial-process-georef", warmKey, Duration.ofMinutes(2))) {
-                    throw new IllegalStateException("warm-up upload " + warmKey + " did not get through (see the log)");
-                }
+                long w1 = intake.upload(warmKey, big);
+                intake.awaitJob(warmKey, Duration.ofMinutes(2));
                 System.out.printf(Locale.ROOT, "warm-up %d: the same file under another key, PUT done -> job done (COG, "
                         + "index, mapfile): %.2f s%n", i, (System.nanoTime() - w1) / 1e9);
             }
@@ -218,11 +216,8 @@ public final class AerialBenchmark {
             long s1 = System.nanoTime();
             for (int i = 1; i <= SMALL_WARM_UP_JOBS; i++) {
                 String warmKey = baseKey.replace("/big-", "/warm-up-small-" + i + "-");
-                s3.putObject(r -> r.bucket(bucket).key(warmKey), RequestBody.fromFile(sample));
-                notifyUpload(app, settings, props, bucket, warmKey);
-                if (!awaitSent(sent, "direct://aerial-process-georef", warmKey, Duration.ofMinutes(2))) {
-                    throw new IllegalStateException("warm-up upload " + warmKey + " did not get through (see the log)");
-                }
+                intake.upload(warmKey, sample);
+                intake.awaitJob(warmKey, Duration.ofMinutes(2));
             }
             if (SMALL_WARM_UP_JOBS > 0) {
                 System.out.printf(Locale.ROOT, "warm-up: %d jobs of the %d KB sample in %.1f s%n", SMALL_WARM_UP_JOBS,
@@ -234,40 +229,23 @@ public final class AerialBenchmark {
                 String key = baseKey.replace("/big-", "/big-" + round + "-");
                 String cogKey = key.replace("/georef/", "/cog/");
                 Map<Long, Long> childPeaks = new ConcurrentHashMap<>();
-                AtomicBoolean sampling = new AtomicBoolean(true);
-                Thread sampler = new Thread(() -> {
-                    while (sampling.get()) {
+                // VmHWM is a high-water mark: a coarse period loses nothing of a process that lives longer
+                PeriodicSampler sampler = new PeriodicSampler("rss-sampler", 100, () ->
                         ProcessHandle.current().descendants().forEach(ph -> {
                             long kb = statusKb(Path.of("/proc", Long.toString(ph.pid()), "status"), "VmHWM:");
                             if (kb > 0) {
                                 childPeaks.merge(ph.pid(), kb, Math::max);
                             }
-                        });
-                        try {
-                            // VmHWM is a high-water mark: a coarse period loses nothing of a process that lives longer
-                            Thread.sleep(100);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }, "rss-sampler");
-                sampler.setDaemon(true);
+                        }));
                 resetJvmPeak();
                 sampler.start();
                 long t0 = System.nanoTime();
-                s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(big));
-                long putDone = System.nanoTime();
-                notifyUpload(app, settings, props, bucket, key);
+                long putDone = intake.upload(key, big);
                 long cpu0 = jvmCpuNanos();
                 long gc0 = gcMillis();
                 Map<String, Double> threads0 = ThreadCpu.byGroup(AerialBenchmark::threadGroup);
-                // waits on Camel's events, not by polling S3 (which would load the JVM that runs the S3 server);
-                // aerial-process-georef's own event comes when the whole job (COG, index, mapfile) is done
-                if (!awaitSent(sent, "direct://aerial-process-georef", key, Duration.ofMinutes(30))) {
-                    throw new IllegalStateException("aerial-process-georef did not finish (see the log)");
-                }
-                sampling.set(false);
-                sampler.join();
+                intake.awaitJob(key, Duration.ofMinutes(30));
+                sampler.stop();
                 if (!exists(s3, bucket, cogKey)) {
                     throw new IllegalStateException("no COG for " + key + " (see the log)");
                 }
@@ -302,16 +280,34 @@ public final class AerialBenchmark {
         }
     }
 
-    /** What S3 sends to the aerial queue when an object is created (CONTRACTS.md §3; S3EventParser reads it). */
-    private static void notifyUpload(PipelinesApp app, Settings settings, Map<String, String> props, String bucket,
-                                     String key) {
-        String queueUrl = app.stack().sqs().getQueueUrl(r -> r.queueName(settings.resolve("{{aerial.queue}}", props)))
-                .queueUrl();
-        String encoded = java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8).replace("%2F", "/");
-        String event = """
-            {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put",
-              "s3":{"bucket":{"name":"%s"},"object":{"key":"%s"}}}]}""".formatted(bucket, encoded);
-        app.stack().sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(event));
+    /** Uploads as S3 and its event notification would deliver them, and the wait for each job's end. */
+    private record Intake(S3Client s3, SqsClient sqs, String queueUrl, String bucket, List<Sent> sent) {
+
+        /**
+         * PUTs {@code file} under {@code key}, then sends what S3 sends to the aerial queue when an object is created
+         * (CONTRACTS.md §3; S3EventParser reads it). Returns System.nanoTime() when the PUT was done.
+         */
+        long upload(String key, Path file) {
+            s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(file));
+            long putDone = System.nanoTime();
+            String encoded = java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("%2F", "/");
+            String event = """
+                {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put",
+                  "s3":{"bucket":{"name":"%s"},"object":{"key":"%s"}}}]}""".formatted(bucket, encoded);
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(event));
+            return putDone;
+        }
+
+        /**
+         * Waits on Camel's events, not by polling S3 (which would load the JVM that runs the S3 server):
+         * aerial-process-georef's own event comes when the whole job (COG, index, mapfile) is done.
+         */
+        void awaitJob(String key, Duration max) throws InterruptedException {
+            if (!awaitSent(sent, "direct://aerial-process-georef", key, max)) {
+                throw new IllegalStateException("the job of " + key + " did not finish (see the log)");
+            }
+        }
     }
 
     /** The middle element by {@code by} (the upper middle one of an even count). */

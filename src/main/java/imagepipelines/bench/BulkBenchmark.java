@@ -308,26 +308,15 @@ public final class BulkBenchmark {
     private static final class DiskSampler {
         private final List<Path> roots;
         private final AtomicLong peak = new AtomicLong();
-        private volatile boolean running = true;
-        private Thread thread;
+        private final PeriodicSampler sampler;
 
         DiskSampler(List<Path> roots) {
             this.roots = roots;
+            this.sampler = new PeriodicSampler("bench-disk-sampler", 200, () -> peak.accumulateAndGet(size(), Math::max));
         }
 
         void start() {
-            thread = new Thread(() -> {
-                while (running) {
-                    peak.accumulateAndGet(size(), Math::max);
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "bench-disk-sampler");
-            thread.setDaemon(true);
-            thread.start();
+            sampler.start();
         }
 
         void resetPeak() {
@@ -335,8 +324,7 @@ public final class BulkBenchmark {
         }
 
         void stop() throws InterruptedException {
-            running = false;
-            thread.join();
+            sampler.stop();
             peak.accumulateAndGet(size(), Math::max);
         }
 
