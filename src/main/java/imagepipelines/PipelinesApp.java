@@ -77,6 +77,7 @@ public final class PipelinesApp implements AutoCloseable {
             props.putAll(stack.properties());
         }
         props.putAll(overrides);
+        imagepipelines.ingest.AnimlApiSecret.require(settings, props, workflows);
 
         if (stack != null) {
             provision(settings, props, stack);

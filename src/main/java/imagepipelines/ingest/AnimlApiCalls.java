@@ -13,10 +13,18 @@ import org.apache.camel.util.json.JsonObject;
 /**
  * Builds the variables of the Animl mutations (CONTRACTS §1) and reads the API's answers, turning them into the
  * three outcomes the routes act on: done, a permanent failure of this upload, or "API unavailable, try later".
+ * A refused API key (the gateway's 401/403, a 5xx with GraphQL errors from the API's own key lookup) is of the last
+ * kind and is reported to {@link AnimlApiKeyHealth}; any answer that went through reports the key accepted.
  */
 public final class AnimlApiCalls {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AnimlApiKeyHealth keyHealth;
+
+    public AnimlApiCalls(AnimlApiKeyHealth keyHealth) {
+        this.keyHealth = keyHealth;
+    }
 
     /** {@code {input: {md}}} for createImage. */
     @SuppressWarnings("unchecked")
@@ -77,11 +85,15 @@ public final class AnimlApiCalls {
         return root.path("errors").isArray() && !root.path("errors").isEmpty() ? error : null;
     }
 
-    private static JsonNode read(Exchange exchange, String operation) throws IOException, IngestFailure {
+    private JsonNode read(Exchange exchange, String operation) throws IOException, IngestFailure {
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String body = exchange.getMessage().getBody(String.class);
-        if (status != null && status >= 500) {
-            throw new ApiUnavailableException(operation + ": the API answered HTTP " + status);
+        if (keyHealth.getCamelContext() == null) {
+            keyHealth.setCamelContext(exchange.getContext()); // for its metric
+        }
+        if (status != null && (status == 401 || status == 403)) {
+            // the API gateway checks x-api-key before GraphQL sees the call: {"message":"Forbidden"}
+            throw keyRejected(operation, "the API gateway answered HTTP " + status + " " + brief(body));
         }
         JsonNode root;
         try {
@@ -90,15 +102,37 @@ public final class AnimlApiCalls {
             throw new ApiUnavailableException(operation + ": the API answered HTTP " + status + " with a body that is not JSON");
         }
         String error = firstErrorMessage(root);
+        if (status != null && status >= 500) {
+            if (error != null) {
+                // a key that passes the gateway but fails the API's own lookup is answered so
+                throw keyRejected(operation, "the API answered HTTP " + status + ": " + error);
+            }
+            throw new ApiUnavailableException(operation + ": the API answered HTTP " + status);
+        }
         if (error != null && error.contains("Authentication failed")) {
-            // a key problem is ours to fix, not the image's: keep the upload and retry later
-            throw new ApiUnavailableException(operation + ": the API did not accept our x-api-key (Authentication failed)");
+            throw keyRejected(operation, "the API answered " + error);
         }
         if (status != null && status >= 400) {
+            keyHealth.accepted(); // GraphQL itself answered: the key got through
             throw new IngestFailure(IngestFailure.API_REQUEST_REJECTED,
                     operation + ": the API rejected the request with HTTP " + status + ": " + error);
         }
+        keyHealth.accepted();
         return root;
+    }
+
+    /** A refused key is ours to fix, not the image's: keep the upload, retry later, and say so (readiness, metric). */
+    private ApiKeyRejectedException keyRejected(String operation, String how) {
+        keyHealth.rejected(how);
+        return new ApiKeyRejectedException(operation + ": the Animl API did not accept our x-api-key (" + how + ")");
+    }
+
+    private static String brief(String body) {
+        if (body == null || body.isBlank()) {
+            return "with no body";
+        }
+        String b = body.strip();
+        return b.length() > 200 ? b.substring(0, 200) + "..." : b;
     }
 
     private static String firstErrorMessage(JsonNode root) {

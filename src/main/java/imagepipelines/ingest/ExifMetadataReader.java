@@ -3,6 +3,7 @@ package imagepipelines.ingest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Reads every EXIF and MakerNotes tag of a file with exiftool, with the {@code -G -n -j} semantics of the contract:
  * numeric values, group prefix stripped from the tag name, first value wins when a name repeats. Family-1 groups
- * are asked for too, so a Reconyx MakerNotes block is recognised even when the camera wrote no EXIF Make.
+ * are asked for too, so a Reconyx MakerNotes block is recognised even when the camera wrote no EXIF Make. GPS
+ * coordinates and altitude are the signed Composite values ({@link SignedGps}).
  */
 public final class ExifMetadataReader {
 
@@ -46,6 +48,8 @@ public final class ExifMetadataReader {
             }
         }
         Map<String, Object> tags = new LinkedHashMap<>();
+        Map<String, String> groupOf = new HashMap<>();
+        Map<String, Object> composites = new HashMap<>();
         boolean reconyx = false;
         String out = r.stdout().trim();
         if (!out.isEmpty()) {
@@ -67,9 +71,17 @@ public final class ExifMetadataReader {
                     }
                     continue;
                 }
-                tags.putIfAbsent(name, e.getValue());
+                if (qualified.startsWith("Composite:") && SignedGps.TAGS.contains(name)) {
+                    composites.put(name, e.getValue());
+                    continue;
+                }
+                if (!tags.containsKey(name)) {
+                    tags.put(name, e.getValue());
+                    groupOf.put(name, qualified.substring(0, Math.max(0, qualified.indexOf(':'))));
+                }
             }
         }
+        SignedGps.apply(tags, groupOf, composites, warnings);
         return new ExifTags(tags, reconyx, error, warnings);
     }
 }

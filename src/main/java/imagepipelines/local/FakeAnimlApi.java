@@ -46,18 +46,24 @@ import graphql.schema.idl.SchemaParser;
 /**
  * Local stand-in for the Animl GraphQL API. It executes requests against the contract's schema with graphql-java,
  * so a query or input with an unknown or missing field is rejected (HTTP 400, as the real API answers coercion and
- * validation errors), checks {@code x-api-key}, applies the API's own image checks (serial number, capture time,
- * 8 MB limit, duplicate ids) and appends every request and answer to a JSON-lines file a person can read.
+ * validation errors), checks {@code x-api-key} as the API gateway in front of the real API does (a missing or wrong
+ * key is answered HTTP 403 {@code {"message":"Forbidden"}} before GraphQL sees the request; with
+ * {@link #failKeyLookup} a key that passes the gateway fails the API's own lookup: HTTP 500 with GraphQL errors),
+ * applies the API's own image checks (serial number, capture time, 8 MB limit, duplicate ids) and appends every
+ * request and answer to a JSON-lines file a person can read.
  */
 public final class FakeAnimlApi implements AutoCloseable {
 
     public static final int MAX_IMAGE_BYTES = 8_000_000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The body of the API gateway's answer to a missing or wrong x-api-key. */
+    public static final String GATEWAY_FORBIDDEN = "{\"message\":\"Forbidden\"}";
 
     private final HttpServer server;
     private final GraphQL graphql;
-    private final String apiKey;
+    private volatile String apiKey;
+    private volatile boolean keyLookupFails;
     private final Path journal;
     private final Map<String, String> projectsBySerial;
 
@@ -105,6 +111,16 @@ public final class FakeAnimlApi implements AutoCloseable {
 
     public Path journal() {
         return journal;
+    }
+
+    /** The key the gateway accepts from now on (a rotated key: calls with the old one are answered 403). */
+    public void acceptKey(String key) {
+        apiKey = key;
+    }
+
+    /** While on, a key that passes the gateway fails the API's own key lookup: HTTP 500 with GraphQL errors. */
+    public void failKeyLookup(boolean on) {
+        keyLookupFails = on;
     }
 
     /** The next {@code count} requests are answered with {@code status} and no body, as an overloaded API would. */
@@ -164,6 +180,7 @@ public final class FakeAnimlApi implements AutoCloseable {
         refusedSerials.clear();
         failuresToInject.set(0);
         delaysToInject.set(0);
+        keyLookupFails = false;
     }
 
     @Override
@@ -177,6 +194,14 @@ public final class FakeAnimlApi implements AutoCloseable {
         try (http) {
             if (delaysToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 sleep(injectedDelayMillis);
+            }
+            String key = apiKey;
+            if (key != null && !key.equals(http.getRequestHeaders().getFirst("x-api-key"))) {
+                // the API gateway's API-key check: the request never reaches GraphQL
+                drain(http);
+                record(null, null, 403, GATEWAY_FORBIDDEN);
+                respond(http, 403, GATEWAY_FORBIDDEN);
+                return;
             }
             if (!"POST".equals(http.getRequestMethod())) {
                 respond(http, 405, "{\"errors\":[{\"message\":\"use POST\"}]}");
@@ -206,10 +231,11 @@ public final class FakeAnimlApi implements AutoCloseable {
                 respond(http, injectedStatus, "");
                 return;
             }
-            if (apiKey != null && !apiKey.equals(http.getRequestHeaders().getFirst("x-api-key"))) {
+            if (keyLookupFails) {
+                // the API's own key lookup (not the gateway) refused the key: a server error with GraphQL errors
                 String body = errorBody("Authentication failed");
-                record(op, variables, 200, body);
-                respond(http, 200, body);
+                record(op, variables, 500, body);
+                respond(http, 500, body);
                 return;
             }
             Object query = request.get("query");
@@ -250,6 +276,12 @@ public final class FakeAnimlApi implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void drain(HttpExchange http) throws IOException {
+        try (InputStream in = http.getRequestBody()) {
+            in.readAllBytes();
         }
     }
 
@@ -346,7 +378,8 @@ public final class FakeAnimlApi implements AutoCloseable {
     private Object updateBatch(DataFetchingEnvironment env) {
         Map<String, Object> input = env.getArgument("input");
         String id = (String) input.get("_id");
-        Map<String, Object> batch = batches.computeIfAbsent(id, k -> new ConcurrentHashMap<>());
+        Map<String, Object> batch = batches.computeIfAbsent(id, k -> new ConcurrentHashMap<>(Map.of(
+                "projectId", "default_project", "created", Instant.now().toString())));
         input.forEach((k, v) -> {
             if (v != null) {
                 batch.put(k, v);

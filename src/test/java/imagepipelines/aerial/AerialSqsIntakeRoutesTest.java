@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import imagepipelines.testsupport.S3Events;
 import imagepipelines.testsupport.TestPipelines;
 import imagepipelines.testsupport.TestRasters;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The production intake (S3 event notifications on SQS, real event JSON) with the upload downloaded to scratch (the
+ * The production intake (S3 events on SQS, real event JSON: notifications, SNS envelopes, EventBridge events) with the upload downloaded to scratch (the
  * default; AerialRoutesTest reads through /vsis3/) and the GeoPackage tile index (no PostGIS).
  */
 class AerialSqsIntakeRoutesTest {
@@ -130,6 +131,25 @@ class AerialSqsIntakeRoutesTest {
         assertArrayEquals(rgb, p.get(BUCKET, scan));
         assertFalse(p.keys(BUCKET).stream().anyMatch(k -> k.startsWith("errors/nc/San Luis Obispo")), p.keys(BUCKET).toString());
         assertFalse(has("nc/San Luis Obispo/USDA_1949/mosaic/cog/scanned"));
+    }
+
+    @Test
+    void scansAnnouncedInEachShapeS3UsesAreHandled() throws Exception {
+        // scans are cheap to handle (made public-read, nothing else), so they show each shape's key decoding
+        byte[] tif = TestPipelines.resource("/geotiff/" + TestRasters.RGB_UTM18);
+        String prefix = "nc/Kern/USDA_1952/frames/scanned/";
+        Map<String, String> messages = new java.util.LinkedHashMap<>();
+        messages.put(prefix + "sns 1+2.tif", S3Events.sns(S3Events.notification(BUCKET, prefix + "sns 1+2.tif")));
+        messages.put(prefix + "eventbridge 1+2.tif", S3Events.eventBridge(BUCKET, prefix + "eventbridge 1+2.tif"));
+        for (Map.Entry<String, String> m : messages.entrySet()) {
+            p.put(BUCKET, m.getKey(), tif);
+            p.stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(m.getValue()));
+        }
+        await("public-read", Duration.ofSeconds(30), () -> messages.keySet().stream().allMatch(k ->
+                p.s3().getObjectAcl(r -> r.bucket(BUCKET).key(k)).grants().stream()
+                        .anyMatch(g -> g.grantee().uri() != null && g.grantee().uri().endsWith("AllUsers"))));
+        await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
+        assertFalse(p.keys(BUCKET).stream().anyMatch(k -> k.startsWith("errors/nc/Kern")), p.keys(BUCKET).toString());
     }
 
     @Test

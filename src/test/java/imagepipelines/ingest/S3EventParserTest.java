@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import imagepipelines.testsupport.S3Events;
 import org.junit.jupiter.api.Test;
 
 class S3EventParserTest {
 
+    static final String KEY = "cam 1/Foto Ñandú +1.JPG";
+
     final S3EventParser parser = new S3EventParser();
 
+    /** An S3 event notification for a key given already encoded. */
     static String event(String bucket, String encodedKey) {
         return """
             {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-west-2",
@@ -27,25 +31,41 @@ class S3EventParserTest {
         List<UploadKey> u = parser.parse(event("ingest", "cam+1/Foto+%C3%91and%C3%BA+%2B1.JPG"));
         assertEquals(1, u.size());
         assertEquals("ingest", u.get(0).bucket());
-        assertEquals("cam 1/Foto Ñandú +1.JPG", u.get(0).key());
+        assertEquals(KEY, u.get(0).key());
+        assertEquals(KEY, parser.parse(S3Events.notification("ingest", KEY)).get(0).key());
     }
 
     @Test
     void ignoresTheTestEventAndNonCreateEvents() throws Exception {
         assertTrue(parser.parse("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Bucket\":\"ingest\"}").isEmpty());
         assertTrue(parser.parse(event("b", "k.jpg").replace("ObjectCreated:Put", "ObjectRemoved:Delete")).isEmpty());
+        assertTrue(parser.parse(S3Events.eventBridge("Object Deleted", "b", "k.jpg")).isEmpty());
     }
 
     @Test
     void unwrapsAnSnsEnvelope() throws Exception {
-        String inner = event("b", "a.jpg").replace("\"", "\\\"").replace("\n", "");
-        List<UploadKey> u = parser.parse("{\"Type\":\"Notification\",\"Message\":\"" + inner + "\"}");
-        assertEquals("a.jpg", u.get(0).key());
+        List<UploadKey> u = parser.parse(S3Events.sns(S3Events.notification("b", KEY)));
+        assertEquals(List.of(UploadKey.parse("b", KEY)), u);
+        assertTrue(parser.parse(S3Events.sns("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\"}")).isEmpty());
+    }
+
+    @Test
+    void readsAnEventBridgeObjectCreatedEventWithItsKeyDecoded() throws Exception {
+        List<UploadKey> u = parser.parse(S3Events.eventBridge("ingest", KEY));
+        assertEquals(1, u.size());
+        assertEquals("ingest", u.get(0).bucket());
+        assertEquals(KEY, u.get(0).key());
+        // an EventBridge rule can also target an SNS topic
+        assertEquals(KEY, parser.parse(S3Events.sns(S3Events.eventBridge("ingest", KEY))).get(0).key());
     }
 
     @Test
     void refusesSomethingElse() {
         assertThrows(Exception.class, () -> parser.parse("not json"));
         assertThrows(IllegalArgumentException.class, () -> parser.parse("{\"hello\":1}"));
+        assertThrows(IllegalArgumentException.class, () -> parser.parse(
+                S3Events.eventBridge("b", "k.jpg").replace("\"aws.s3\"", "\"aws.ec2\"")));
+        assertThrows(IllegalArgumentException.class, () -> parser.parse(
+                S3Events.eventBridge("b", "k.jpg").replace("\"bucket\"", "\"pail\"")));
     }
 }

@@ -18,15 +18,18 @@ import java.util.stream.Collectors;
 import imagepipelines.PipelinesApp;
 import imagepipelines.bench.IngestBenchmark;
 import imagepipelines.common.Settings;
+import imagepipelines.testsupport.S3Events;
 import imagepipelines.testsupport.TestPipelines;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The production intake: S3 event notifications (real S3 event JSON) on an SQS queue, consumed by two replicas
- * competing on the same queue. Every image is processed exactly once.
+ * The production intake: S3 events on an SQS queue (real S3 event JSON, in each shape S3 delivers: notification,
+ * SNS envelope, EventBridge event), consumed by two replicas competing on the same queue. Every image is processed
+ * exactly once.
  */
 class SqsIntakeTest {
 
@@ -57,6 +60,44 @@ class SqsIntakeTest {
         p.close();
     }
 
+    @AfterEach
+    void clean() {
+        p.deleteObjects(k -> true, INGESTION, SERVING, TestPipelines.DEADLETTER);
+        p.api().reset();
+    }
+
+    @Test
+    void everyShapeInWhichS3AnnouncesAnUploadIsIngested() throws Exception {
+        byte[] base = resource("/camera-trap/reconyx_hc550_small.jpg");
+        // key -> the message announcing it; keys with a space and a '+' show each shape's key decoding
+        Map<String, String> messages = new LinkedHashMap<>();
+        messages.put("shapes/notification a+b.jpg", S3Events.notification(INGESTION, "shapes/notification a+b.jpg"));
+        messages.put("shapes/sns a+b.jpg", S3Events.sns(S3Events.notification(INGESTION, "shapes/sns a+b.jpg")));
+        messages.put("shapes/eventbridge a+b.jpg", S3Events.eventBridge(INGESTION, "shapes/eventbridge a+b.jpg"));
+        messages.put("shapes/eventbridge via sns a+b.jpg",
+                S3Events.sns(S3Events.eventBridge(INGESTION, "shapes/eventbridge via sns a+b.jpg")));
+        int i = 0;
+        for (Map.Entry<String, String> m : messages.entrySet()) {
+            p.put(INGESTION, m.getKey(), IngestBenchmark.withComment(base, "shape " + i++));
+            p.stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(m.getValue()));
+        }
+        // events S3 sends that announce no upload: ignored, and deleted from the queue
+        p.stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(S3Events.eventBridge("Object Deleted", INGESTION, "gone.jpg")));
+        await("all processed", Duration.ofSeconds(60),
+                () -> p.keys(INGESTION).isEmpty() && p.keys(SERVING).size() == 3 * messages.size());
+        await("queue drained", Duration.ofSeconds(30), SqsIntakeTest::queueEmpty);
+        List<Object> ingested = p.api().calls("CreateImageRecord").stream()
+                .map(c -> ((Map<?, ?>) c.input().get("md")).get("Key")).sorted().collect(Collectors.toList());
+        assertEquals(messages.keySet().stream().sorted().collect(Collectors.toList()), ingested);
+        assertEquals(List.of(), p.keys(TestPipelines.DEADLETTER));
+    }
+
+    static boolean queueEmpty() {
+        return "0".equals(p.stack.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl)
+                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+                .attributesAsStrings().values().stream().reduce("0", (a, b) -> String.valueOf(Integer.parseInt(a) + Integer.parseInt(b))));
+    }
+
     @Test
     void twoReplicasShareTheQueueAndProcessEachImageOnce() throws Exception {
         byte[] base = resource("/camera-trap/reconyx_hc550_small.jpg");
@@ -74,9 +115,7 @@ class SqsIntakeTest {
         await("all processed", Duration.ofSeconds(60),
                 () -> p.keys(INGESTION).isEmpty() && p.keys(SERVING).size() == 3 * n);
         p.stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(S3EventParserTest.event(INGESTION, again)));
-        await("queue drained", Duration.ofSeconds(30), () -> "0".equals(p.stack.sqs().getQueueAttributes(r -> r
-                .queueUrl(queueUrl).attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
-                .attributesAsStrings().values().stream().reduce("0", (a, b) -> String.valueOf(Integer.parseInt(a) + Integer.parseInt(b)))));
+        await("queue drained", Duration.ofSeconds(30), SqsIntakeTest::queueEmpty);
 
         Map<Object, Long> perKey = p.api().calls("CreateImageRecord").stream()
                 .collect(Collectors.groupingBy(c -> ((Map<?, ?>) c.input().get("md")).get("Key"), Collectors.counting()));
