@@ -33,6 +33,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -177,6 +185,27 @@ class FacesLambdaIntakeRoutesTest {
                 .decode(resource("/faces/astronaut-1200x900.webp"))).get(0).encoding();
         assertTrue(FaceAnalyzer.distance(direct, ref.encodings.get(0)) < 1e-4,
                 "distance " + FaceAnalyzer.distance(direct, ref.encodings.get(0)));
+    }
+
+    @Test
+    void theAwsSdksLambdaClientSigningContentSha256IsAcceptedToo() throws Exception {
+        Src s = expect("reference", "astronaut.webp");
+        try (LambdaClient lambda = LambdaClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + p.httpPort))
+                .region(Region.of(LocalStack.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET)))
+                .build()) {
+            SdkBytes payload = SdkBytes.fromUtf8String(JSON.writeValueAsString(request(s)));
+            InvokeResponse r = lambda.invoke(b -> b.functionName("face-encodings-test").invocationType(InvocationType.EVENT)
+                    .payload(payload));
+            assertEquals(202, r.statusCode());
+            await("encodings posted", Duration.ofSeconds(90), () -> "done".equals(api.target("reference", s.pk).state));
+            LambdaException wrong = org.junit.jupiter.api.Assertions.assertThrows(LambdaException.class,
+                    () -> lambda.invoke(b -> b.functionName("face-encodings-test").invocationType(InvocationType.DRY_RUN)
+                            .overrideConfiguration(o -> o.credentialsProvider(StaticCredentialsProvider.create(
+                                    AwsBasicCredentials.create(KEY_ID, "wrong"))))));
+            assertEquals(403, wrong.statusCode());
+            assertEquals("InvalidSignatureException", wrong.awsErrorDetails().errorCode());
+        }
     }
 
     @Test

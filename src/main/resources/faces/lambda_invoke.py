@@ -1,4 +1,5 @@
-"""Invokes the faces Lambda intake the way the members' site (concrexit, facedetection/services.py) does:
+"""Used by FacesLambdaIntakeRoutesTest and the demo (FacesDemo), with Debian's python3-boto3.
+Invokes the faces Lambda intake the way the members' site (concrexit, facedetection/services.py) does:
 boto3.client("lambda", aws_access_key_id=..., aws_secret_access_key=...).invoke(FunctionName=<ARN>,
 InvocationType="Event", Payload=json.dumps(request)), plus region_name and endpoint_url to reach this service
 (boto3 1.26 takes no AWS_ENDPOINT_URL_LAMBDA). One call per run; the arguments come as JSON on stdin:
