@@ -51,7 +51,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 class FacesLambdaIntakeRoutesTest {
 
     static final String QUEUE = "face-encodings-requests-test";
-    static final String FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:face-encodings-test";
+    // shaped like the members' site's production ARN: with an alias after the name
+    static final String FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:face-encodings-test:production";
     static final String KEY_ID = "AKIACONCREXITTEST001";
     static final String SECRET = "concrexit-test-secret-0123456789abcdefghij";
     static final ObjectMapper JSON = new ObjectMapper();

@@ -40,7 +40,9 @@ public record LambdaFunctionName(String region, String account, String name, Str
     /**
      * Whether an invocation of {@code called} (with the {@code Qualifier} query parameter, or null) reaches this
      * configured function: same name; account and region equal where both name one ({@code defaultRegion} stands
-     * for this one's region when it is a bare name); a version or alias only {@code $LATEST} or this one's own.
+     * for this one's region when it is a bare name); a version or alias ({@code :production}, as the members'
+     * site's production ARN carries) equal to this one's, any when this one names none (there is one version here),
+     * and {@code $LATEST} always.
      */
     public boolean accepts(LambdaFunctionName called, String queryQualifier, String defaultRegion) {
         if (called == null || !name.equals(called.name)) {
@@ -57,6 +59,6 @@ public record LambdaFunctionName(String region, String account, String name, Str
     }
 
     private boolean qualifierOk(String q) {
-        return q == null || q.isEmpty() || q.equals("$LATEST") || q.equals(qualifier);
+        return q == null || q.isEmpty() || qualifier == null || q.equals("$LATEST") || q.equals(qualifier);
     }
 }

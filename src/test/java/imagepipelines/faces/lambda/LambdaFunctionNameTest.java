@@ -23,15 +23,26 @@ class LambdaFunctionNameTest {
         assertFalse(accepts(arn, "arn:aws:lambda:eu-west-1:999999999999:function:facedetection"));
         assertFalse(accepts(arn, "arn:aws:lambda:us-east-1:123456789012:function:facedetection"));
         assertFalse(accepts(arn, "arn:aws:lambda:eu-west-1:123456789012:function:other"));
-        assertFalse(accepts(arn, arn + ":v2"));
+        // one version here: a configured ARN without a qualifier takes any
+        assertTrue(accepts(arn, arn + ":v2"));
+    }
+
+    @Test
+    void aConfiguredAliasTakesThatAliasOnly() {
+        // the form of the members' site's production ARN: an alias after the name
+        String prod = "arn:aws:lambda:eu-west-1:123456789012:function:concrexit-facedetection-lambda:production";
+        assertTrue(accepts(prod, prod));
+        assertTrue(accepts(prod, "concrexit-facedetection-lambda:production"));
+        assertTrue(accepts(prod, "concrexit-facedetection-lambda"));
+        assertFalse(accepts(prod, "arn:aws:lambda:eu-west-1:123456789012:function:concrexit-facedetection-lambda:staging"));
     }
 
     @Test
     void aConfiguredNameTakesAnyAccountInItsRegion() {
         assertTrue(accepts("facedetection", "arn:aws:lambda:eu-west-1:123456789012:function:facedetection"));
         assertFalse(accepts("facedetection", "arn:aws:lambda:us-east-1:123456789012:function:facedetection"));
-        assertFalse(LambdaFunctionName.parse("facedetection").accepts(LambdaFunctionName.parse("facedetection"), "v1",
-                "eu-west-1"));
+        assertFalse(LambdaFunctionName.parse("facedetection:live").accepts(LambdaFunctionName.parse("facedetection"),
+                "v1", "eu-west-1"));
     }
 
     @Test
