@@ -275,6 +275,18 @@ class FacesLambdaIntakeRoutesTest {
                     "not valid JSON");
             assertError(invoke(Map.of("payload", Map.of("api_url", "http://169.254.169.254", "sources",
                     List.of(s.json())))), 400, "InvalidRequestContentException", "api_url");
+            // an Event must fit one SQS message
+            String big = JSON.writeValueAsString(Map.of("api_url", api.url(), "sources", List.of(s.json()),
+                    "padding", "x".repeat(300_000)));
+            assertError(invoke(Map.of("payload_raw", big)), 413, "RequestTooLargeException",
+                    "smaller than 262144 bytes");
+            // a form body would be parsed into fields by the HTTP layer: refused before the signature
+            HttpResponse<String> form = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + p.httpPort + "/2015-03-31/functions/face-encodings-test/invocations"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("api_url=x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, form.statusCode());
+            assertEquals("UnsupportedMediaTypeException", form.headers().firstValue("x-amzn-ErrorType").orElse(""));
             // the Lambda accepted an empty list and did nothing: 202, nothing queued
             JsonNode empty = invoke(Map.of("payload", Map.of("api_url", api.url(), "sources", List.of())));
             assertEquals(202, empty.get("StatusCode").asInt(), empty::toString);
