@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * {@code demo}: the main job on the embedded local default. Uploads the sample camera-trap images to the ingestion
  * bucket, lets the routes process them, and prints one line per image: serial number, capture time, image id and
- * the outputs written, or the dead-letter key and reason. Then the aerial part ({@link AerialDemo}).
+ * the outputs written, or the dead-letter key and reason. Then the aerial part ({@link AerialDemo}) and, with the face
+ * models present, the faces part ({@link FacesDemo}).
  */
 final class DemoCommand {
 
@@ -40,9 +41,12 @@ final class DemoCommand {
         Path dataDir = Path.of(".local-data", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Settings settings = new Settings("local");
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("pipelines.workflows", "ingest,aerial");
+        // faces too when its models are there (bin/fetch-face-models): it cannot start without them
+        boolean faces = FacesDemo.modelsPresent();
+        props.put("pipelines.workflows", faces ? "ingest,aerial,faces" : "ingest,aerial");
         props.put("pipelines.local.data-dir", dataDir.toString());
-        props.put("camel.server.port", String.valueOf(LoopbackPorts.free()));
+        int httpPort = LoopbackPorts.free();
+        props.put("camel.server.port", String.valueOf(httpPort));
         String ingestion = settings.resolve("{{ingest.bucket.ingestion}}", props);
         String serving = settings.resolve("{{ingest.bucket.serving}}", props);
         String deadLetter = settings.resolve("{{ingest.bucket.deadletter}}", props);
@@ -73,6 +77,12 @@ final class DemoCommand {
             // aerial imagery: sample GeoTIFFs -> COGs, tile index, mapfiles, map2img renders
             AerialDemo.run(s3, settings.resolve("{{aerial.bucket}}", props), samples.resolveSibling("geotiff"),
                     dataDir);
+            // face encodings: one photo in through the Lambda-compatible intake, as the members' site sends it
+            if (faces) {
+                FacesDemo.run(httpPort, samples.resolveSibling("faces"));
+            } else {
+                System.out.printf("%nfaces part skipped: no face models (run bin/fetch-face-models)%n");
+            }
         }
         return 0;
     }
