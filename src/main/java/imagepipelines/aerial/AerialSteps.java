@@ -66,8 +66,15 @@ public class AerialSteps {
     private String publicBaseUrl;
     private String mapfileConnection = "service=aerial";
     private String wmsUrl;
+    private String mapfileDir = "/mapfiles";
+    private String mapfileErrorFile;
+    private final Map<String, String> mapfileOwner = new LinkedHashMap<>(Map.of("mode", "33204", "uid", "500",
+            "gid", "500"));
+    private LocationForm locationForm = LocationForm.VSICURL;
+    private String downloadBaseUrl;
     private boolean aclEnabled = true;
     private boolean aclUnsupportedOk;
+    private PublicReadAcl acl;
     private String reprojectResampling = CogCommand.DEFAULT_RESAMPLING;
     private int downloadParts = 4;
     /** Below this a part is not worth its own request. */
@@ -127,9 +134,52 @@ public class AerialSteps {
         this.mapfileConnection = conninfo;
     }
 
-    /** Public WMS URL for the mapfile's capabilities; empty for none. */
+    /**
+     * The MapServer host's public WMS URL ({@code aerial.mapfile.wms-url}, https), e.g.
+     * {@code https://mapserver.example.org/wms/}: each mapfile's {@code wms_onlineresource} is it with
+     * {@code ?map=<mapfile dir>/<table>.map&}; empty for none.
+     */
     public void setWmsUrl(String url) {
         this.wmsUrl = url == null || url.isBlank() ? null : url.trim();
+        if (wmsUrl != null && !wmsUrl.startsWith("https://")) {
+            throw new IllegalArgumentException("aerial.mapfile.wms-url must be an https URL (WMS clients follow "
+                    + "wms_onlineresource from https pages): " + wmsUrl);
+        }
+    }
+
+    /** Where the MapServer host sees {@code mapfiles/} (its s3fs mount), for {@code ?map=}. */
+    public void setMapfileDir(String dir) {
+        this.mapfileDir = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+    }
+
+    /** MapServer's error file ({@code MS_ERRORFILE}) written into each mapfile; empty for none. */
+    public void setMapfileErrorFile(String file) {
+        this.mapfileErrorFile = file == null || file.isBlank() ? null : file.trim();
+    }
+
+    /** s3fs owner of the mapfiles on the MapServer host ({@code uid} / {@code gid} object metadata). */
+    public void setMapfileUid(int uid) {
+        mapfileOwner.put("uid", Integer.toString(uid));
+    }
+
+    public void setMapfileGid(int gid) {
+        mapfileOwner.put("gid", Integer.toString(gid));
+    }
+
+    /** s3fs {@code mode} metadata: st_mode in decimal, 33204 = regular file 0664. */
+    public void setMapfileMode(int mode) {
+        mapfileOwner.put("mode", Integer.toString(mode));
+    }
+
+    /** {@code vsicurl} (public-read bucket, anonymous HTTPS) or {@code vsis3} (private bucket). */
+    public void setLocationForm(String form) {
+        this.locationForm = LocationForm.parse(form);
+    }
+
+    /** Base of the {@code dl_*} download links (the original's CDN); empty: the public base URL. */
+    public void setDownloadBaseUrl(String url) {
+        this.downloadBaseUrl = url == null || url.isBlank() ? null
+                : url.endsWith("/") ? url.substring(0, url.length() - 1) : url.trim();
     }
 
     /** Set public-read on scanned uploads and on the COGs. */
@@ -265,23 +315,15 @@ public class AerialSteps {
         return "errors/" + key + ".json";
     }
 
-    /** public-read on a scanned upload (or a COG); a local S3 server without ACLs is logged only. */
+    /**
+     * public-read on a scan, a COG or a tile-index download ({@link PublicReadAcl}: a bucket without ACLs is
+     * reported once and left to its bucket policy).
+     */
     public void makePublic(String objectBucket, String key) {
-        if (!aclEnabled) {
-            LOG.info("ACLs disabled (aerial.acl.enabled=false): s3://{}/{} left as it is", objectBucket, key);
-            return;
+        if (acl == null) {
+            acl = new PublicReadAcl(aclEnabled, aclUnsupportedOk);
         }
-        try {
-            s3.putObjectAcl(r -> r.bucket(objectBucket).key(key).acl(ObjectCannedACL.PUBLIC_READ));
-        } catch (S3Exception e) {
-            if (aclUnsupportedOk && (e.statusCode() == 501 || e.statusCode() == 400 || e.statusCode() == 405)) {
-                LOG.info("this S3 server does not set ACLs ({}): s3://{}/{} not made public-read (local mode)",
-                        e.awsErrorDetails() == null ? e.statusCode() : e.awsErrorDetails().errorCode(),
-                        objectBucket, key);
-                return;
-            }
-            throw e;
-        }
+        acl.apply(s3, objectBucket, key);
     }
 
     // ---- source ----------------------------------------------------------------------------------------------
@@ -521,27 +563,45 @@ public class AerialSteps {
 
     // ---- tile index and mapfile ------------------------------------------------------------------------------
 
-    /** Where MapServer/GDAL read a COG: {@code /vsicurl/<public URL>} (public-read, no credentials). */
+    /**
+     * Where MapServer/GDAL read a COG: {@code /vsicurl/<public URL>} (public-read bucket, no credentials) or
+     * {@code /vsis3/<bucket>/<key>} (private bucket: the MapServer host's IAM role).
+     */
     public String location(String key) {
-        return "/vsicurl/" + publicUrl(key);
+        return locationForm.location(bucket, key, publicUrl(key));
+    }
+
+    /** A {@code dl_*} download link: the download base URL (the original's CDN), else the public base URL. */
+    public String downloadUrl(String key) {
+        return urlUnder(downloadBaseUrl == null ? publicBaseUrl : downloadBaseUrl, key);
     }
 
     public String publicUrl(String key) {
-        StringBuilder sb = new StringBuilder(publicBaseUrl);
+        return urlUnder(publicBaseUrl, key);
+    }
+
+    /** {@code base} + the key, each segment URL-encoded (space as %20). */
+    public static String urlUnder(String base, String key) {
+        StringBuilder sb = new StringBuilder(base);
         for (String segment : key.split("/", -1)) {
             sb.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return sb.toString();
     }
 
+    /**
+     * The original's date/roll/frame rules for the upload's file name ({@link FrameAttributes}), checked before
+     * anything is written: a name they cannot read gets an error record instead of a COG without an index row.
+     */
+    public FrameAttributes checkNaming(AerialJob job) {
+        return FrameAttributes.of(job.key(), this::downloadUrl);
+    }
+
     /** Upserts the COG's row (by file name) in its collection's table; returns the collection's rows. */
     public List<TileIndexEntry> updateTileIndex(AerialJob job) {
         AerialKey k = job.key();
-        String cogKey = job.cogKey();
-        String scanKey = k.withStage(AerialKey.Stage.SCANNED).key();
-        String scanUrl = exists(scanKey) ? publicUrl(scanKey) : null;
-        TileIndexEntry e = TileIndexEntry.forCog(k.file(), location(cogKey), job.cogInfo())
-                .withAttributes(Integer.toString(k.year()), null, null, publicUrl(cogKey), scanUrl);
+        TileIndexEntry e = TileIndexEntry.forCog(k.file(), location(job.cogKey()), job.cogInfo())
+                .with(FrameAttributes.of(k, this::downloadUrl));
         String collection = k.collection();
         List<TileIndexEntry> entries = index(() -> {
             tileIndex.upsert(collection, e);
@@ -551,17 +611,28 @@ public class AerialSteps {
         return entries;
     }
 
-    /** The collection's tile index as a zipped shapefile. */
-    public byte[] tileIndexZip(AerialJob job) {
-        List<TileIndexEntry> entries = index(() -> tileIndex.entries(job.key().collection()));
-        return TileIndexShapefile.zip(job.key().collection(), entries);
+    /**
+     * The collection's tile-index downloads, as the original published them: {@code .../cog/tile_index/<idx>}
+     * {@code .shp .shx .dbf .cpg} (+ {@code .prj}) and {@code <idx>_idx.zip} with the same files.
+     */
+    public List<TileIndexShapefile.Published> tileIndexFiles(AerialJob job) {
+        AerialKey k = job.key();
+        List<TileIndexEntry> entries = index(() -> tileIndex.entries(k.collection()));
+        return TileIndexShapefile.published(k.tileIndexBaseKey(), k.tileIndexName(), entries);
+    }
+
+    /** s3fs's view of the mapfile on the MapServer host: {@code mode}, {@code uid}, {@code gid}, {@code mtime}. */
+    public Map<String, String> mapfileMetadata() {
+        Map<String, String> m = new LinkedHashMap<>(mapfileOwner);
+        m.put("mtime", Long.toString(System.currentTimeMillis() / 1000));
+        return m;
     }
 
     /** The collection's mapfile, from the index as it is now; never with credentials. */
     public String mapfile(AerialJob job) {
         AerialKey k = job.key();
         String collection = k.collection();
-        String table = TileIndexStore.tableName(collection);
+        String table = k.collectionTable();
         MapfileWriter.IndexSource source = tileIndex instanceof GeoPackageTileIndex g
                 ? new MapfileWriter.GeoPackage(g.file(), table)
                 : new MapfileWriter.Postgis(mapfileConnection, table);
@@ -569,7 +640,10 @@ public class AerialSteps {
                 () -> new IllegalStateException("tile index of " + collection + " is empty"));
         String title = k.county() + " " + k.agency() + " " + k.year() + " " + k.kind().name().toLowerCase(Locale.ROOT)
                 + " (" + (k.bandMode() == BandMode.BW ? "black and white" : "natural colour") + ")";
-        return MapfileWriter.write(new MapfileWriter.Spec(collection, title, extent, source, wmsUrl));
+        String online = wmsUrl == null ? null
+                : wmsUrl + (wmsUrl.contains("?") ? "&" : "?") + "map=" + mapfileDir + "/" + table + ".map&";
+        return MapfileWriter.write(new MapfileWriter.Spec(collection, title, extent, source, online,
+                mapfileErrorFile));
     }
 
     private boolean exists(String key) {

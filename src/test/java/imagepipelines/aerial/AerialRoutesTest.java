@@ -133,7 +133,7 @@ class AerialRoutesTest {
         p.put(BUCKET, src, bytes);
 
         await("COG and mapfile", Duration.ofSeconds(60), () -> has(cog) && has(map));
-        assertTrue(has("nc/Suffolk/USDA_1962/mosaic/cog/tile_index/Suffolk_USDA_1962_mosaic.zip"), p.keys(BUCKET).toString());
+        assertTrue(has("nc/Suffolk/USDA_1962/mosaic/cog/tile_index/Suffolk_USDA_1962_mosaic_idx.zip"), p.keys(BUCKET).toString());
         assertArrayEquals(bytes, p.get(BUCKET, src), "the upload is left as it was");
         CogValidator.Result v = validate(cog);
         assertTrue(v.valid(), v.summary());
@@ -144,14 +144,14 @@ class AerialRoutesTest {
         assertEquals("image/tiff; application=geotiff; profile=cloud-optimized", p.head(BUCKET, cog).contentType());
 
         String mapfile = new String(p.get(BUCKET, map), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(mapfile.contains("TILEINDEX \"suffolk_usda_1962_mosaic_footprints\""), mapfile);
+        assertTrue(mapfile.contains("TILEINDEX \"Suffolk_USDA_1962_mosaic_index\""), mapfile);
         assertTrue(mapfile.contains("TILEITEM \"location\""), mapfile);
         assertTrue(mapfile.contains("TILESRS \"src_srs\""), mapfile);
         assertTrue(mapfile.contains("CONNECTIONTYPE POSTGIS"), mapfile);
         assertFalse(mapfile.toLowerCase().contains("password"), mapfile);
         assertFalse(mapfile.contains("AWS_"), mapfile);
         assertFalse(mapfile.contains(secretKey()), mapfile);
-        assertRendered(mapfile, "suffolk_usda_1962_mosaic");
+        assertRendered(mapfile, "Suffolk_USDA_1962_mosaic");
         assertTrue(Files.notExists(dir.resolve("scratch/aerial")) || isEmpty(dir.resolve("scratch/aerial")),
                 "scratch space cleaned");
     }
@@ -227,14 +227,14 @@ class AerialRoutesTest {
             assertEquals(1, info.bandCount());
             assertTrue(info.is3857());
         }
-        String zipKey = prefix + "cog/tile_index/Ventura_USGS_1947_frames.zip";
+        String zipKey = prefix + "cog/tile_index/Ventura_USGS_1947_frames_idx.zip";
         await("zip with both rows", Duration.ofSeconds(20), () -> has(zipKey) && zipFeatures(zipKey) == 2);
         String mapfile = new String(p.get(BUCKET, "mapfiles/ventura_usgs_1947_frames.map"), java.nio.charset.StandardCharsets.UTF_8);
         assertFalse(mapfile.contains(secretKey()));
         // the two frames are far apart: look at the hillshade one
         Envelope shade = new PostgisTileIndex(pg.dataSource()).entries("ventura_usgs_1947_frames").stream()
                 .filter(x -> x.name().equals("shade.tif")).findFirst().orElseThrow().footprint().envelope();
-        assertRendered(mapfile, "ventura_usgs_1947_frames", shade);
+        assertRendered(mapfile, "Ventura_USGS_1947_frames", shade);
     }
 
     /** Features in the zipped shapefile, read back with OGR. */
