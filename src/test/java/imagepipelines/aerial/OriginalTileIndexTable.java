@@ -34,12 +34,18 @@ final class OriginalTileIndexTable {
      */
     static void insert(Connection c, String table, long oid, String key, String date, String roll, String frame,
                        String indexName, double minX, double minY, double maxX, double maxY) throws SQLException {
+        insert(c, table, oid, "tnris-ls4", key, date, roll, frame, indexName, minX, minY, maxX, maxY);
+    }
+
+    static void insert(Connection c, String table, long oid, String bucket, String key, String date, String roll,
+                       String frame, String indexName, double minX, double minY, double maxX, double maxY)
+            throws SQLException {
         String folder = key.substring(0, key.lastIndexOf('/') + 1);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO \"" + table + "\" (oid, location, src_srs, date, "
                 + "roll, frame_num, dl_orig, dl_georef, dl_index, geom) VALUES (?, ?, 'EPSG:3857', ?, ?, ?, ?, ?, ?, "
                 + "ST_GeomFromEWKT(?))")) {
             ps.setLong(1, oid);
-            ps.setString(2, "/vsis3/tnris-ls4/" + key);
+            ps.setString(2, "/vsis3/" + bucket + "/" + key);
             ps.setString(3, date);
             ps.setString(4, roll);
             ps.setString(5, frame);
