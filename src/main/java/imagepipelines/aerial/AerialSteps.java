@@ -218,8 +218,8 @@ public class AerialSteps {
             return new AerialJob(objectBucket, key, AerialJob.Kind.OUTPUT, null, null);
         }
         String[] parts = key.split("/", -1);
-        if (parts.length >= 6 && "cog".equals(parts[4])) {
-            // our own output (the COG, the zipped tile index): reacting to it would loop
+        if (parts.length > 6 && "cog".equals(parts[4])) {
+            // our own output (the tile-index downloads): reacting to it would loop
             return new AerialJob(objectBucket, key, AerialJob.Kind.OUTPUT, null, null);
         }
         try {
@@ -227,10 +227,13 @@ public class AerialSteps {
             AerialJob.Kind kind = switch (k.stage()) {
                 case GEOREF -> AerialJob.Kind.GEOREF;
                 case SCANNED -> AerialJob.Kind.SCANNED;
-                case COG -> AerialJob.Kind.OUTPUT;
+                case COG -> AerialJob.Kind.COG;
             };
             return new AerialJob(objectBucket, key, kind, k, null);
         } catch (InvalidAerialKeyException e) {
+            if (parts.length == 6 && "cog".equals(parts[4])) {
+                return new AerialJob(objectBucket, key, AerialJob.Kind.OUTPUT, null, null); // not ours to judge
+            }
             return new AerialJob(objectBucket, key, AerialJob.Kind.INVALID, null, e.getMessage());
         }
     }
@@ -324,6 +327,36 @@ public class AerialSteps {
             acl = new PublicReadAcl(aclEnabled, aclUnsupportedOk);
         }
         acl.apply(s3, objectBucket, key);
+    }
+
+    // ---- the index follows the bucket ------------------------------------------------------------------------
+
+    /** Whether a COG under {@code cog/} was written by this pipeline (it carries its upload's ETag). */
+    public boolean madeByPipeline(AerialJob job) {
+        return etagOf(job.rawKey()) != null;
+    }
+
+    /** A COG put straight into {@code cog/}: inspected where it is (in-process GDAL through /vsis3/). */
+    public RasterInfo inspectCog(AerialJob job) {
+        RasterInfo info = inspector.inspect(GdalS3Access.vsis3(job.bucket(), job.rawKey()), job.size());
+        job.cogInfo(info);
+        job.plan().put("cog", "put into cog/ directly: " + info.width() + "x" + info.height() + ", "
+                + info.srsString());
+        return info;
+    }
+
+    /**
+     * A COG deleted from {@code cog/}: its row leaves the collection's index; false (nothing done) when the
+     * object exists again (a later upload: its own event indexes it) or had no row.
+     */
+    public boolean removeFromIndex(AerialJob job) {
+        if (exists(job.rawKey())) {
+            return false;
+        }
+        AerialKey k = job.key();
+        boolean removed = index(() -> tileIndex.remove(k.collection(), k.file()));
+        job.indexRows(index(() -> tileIndex.entries(k.collection())).size());
+        return removed;
     }
 
     // ---- source ----------------------------------------------------------------------------------------------

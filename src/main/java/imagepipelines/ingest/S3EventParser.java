@@ -18,6 +18,11 @@ public final class S3EventParser {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public List<UploadKey> parse(String body) throws IOException {
+        return objects(body, "ObjectCreated:");
+    }
+
+    /** The objects of the records whose {@code eventName} starts with the prefix, e.g. {@code ObjectRemoved:}. */
+    public List<UploadKey> objects(String body, String eventNamePrefix) throws IOException {
         JsonNode root = JSON.readTree(body);
         if (root.hasNonNull("Type") && root.hasNonNull("Message")) {
             root = JSON.readTree(root.get("Message").asText()); // SNS fan-out
@@ -32,7 +37,7 @@ public final class S3EventParser {
         }
         for (JsonNode r : records) {
             String event = r.path("eventName").asText("");
-            if (!event.startsWith("ObjectCreated:")) {
+            if (!event.startsWith(eventNamePrefix)) {
                 continue;
             }
             String bucket = r.path("s3").path("bucket").path("name").asText();

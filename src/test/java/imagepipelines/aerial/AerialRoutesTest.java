@@ -337,15 +337,23 @@ class AerialRoutesTest {
     }
 
     @Test
-    void anUploadIntoCogIsLeftAloneAndDoesNotLoop() throws Exception {
+    void aCogPutStraightIntoCogIsIndexedOnceAndDoesNotLoop() throws Exception {
         String key = "nc/Marin/USDA_1970/mosaic/cog/handmade.tif";
         p.put(BUCKET, key, sample(TestRasters.RGB_UTM18));
+        await("row and mapfile", Duration.ofSeconds(60), () -> has("mapfiles/marin_usda_1970_mosaic.map"));
         List<String> before = p.keys(BUCKET).stream().filter(k -> k.contains("Marin")).toList();
+        var mapHead = p.head(BUCKET, "mapfiles/marin_usda_1970_mosaic.map");
         Thread.sleep(2_000); // ten listings
         assertEquals(before, p.keys(BUCKET).stream().filter(k -> k.contains("Marin")).toList());
-        assertEquals(List.of(key), before);
+        assertEquals(mapHead.eTag(), p.head(BUCKET, "mapfiles/marin_usda_1970_mosaic.map").eTag(), "indexed once");
         assertFalse(has("errors/" + key + ".json"));
-        assertFalse(has("mapfiles/marin_usda_1970_mosaic.map"));
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name, src_srs FROM marin_usda_1970_mosaic")) {
+            assertTrue(rs.next());
+            assertEquals("handmade.tif", rs.getString(1));
+            assertEquals("EPSG:32618", rs.getString(2), "the CRS of the file at location");
+            assertFalse(rs.next());
+        }
     }
 
     @Test
