@@ -654,6 +654,14 @@ public class AerialSteps {
         return TileIndexShapefile.published(k.tileIndexBaseKey(), k.tileIndexName(), entries);
     }
 
+    /**
+     * The compiled index of every collection (the original's {@code ls4-compile_indexes}); null when the tile
+     * index is not in PostGIS (the local GeoPackage).
+     */
+    public byte[] compiledIndex() {
+        return tileIndex instanceof PostgisTileIndex pg ? index(() -> CompiledIndex.geojson(pg)) : null;
+    }
+
     /** s3fs's view of the mapfile on the MapServer host: {@code mode}, {@code uid}, {@code gid}, {@code mtime}. */
     public Map<String, String> mapfileMetadata() {
         Map<String, String> m = new LinkedHashMap<>(mapfileOwner);

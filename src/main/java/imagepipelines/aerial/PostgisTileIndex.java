@@ -34,6 +34,10 @@ public class PostgisTileIndex implements TileIndexStore {
         this.dataSource = dataSource;
     }
 
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public void upsert(String collection, TileIndexEntry e) {
         String t = TileIndexStore.tableName(collection);

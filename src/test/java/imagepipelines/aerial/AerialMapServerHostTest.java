@@ -97,9 +97,10 @@ class AerialMapServerHostTest {
         refusing = new AclRefusingS3Server(dir.resolve("local/s3"));
         Map<String, String> o = new LinkedHashMap<>();
         o.put("pipelines.workflows", "aerial");
-        o.put("aerial.intake.poll.enabled", "true");
-        o.put("aerial.intake.sqs.enabled", "false");
-        o.put("aerial.poll.delay-ms", "200");
+        // production's intake: S3 events on SQS (the original's COGs already in the bucket announce nothing)
+        o.put("aerial.intake.poll.enabled", "false");
+        o.put("aerial.intake.sqs.enabled", "true");
+        o.put("aerial.queue.wait-seconds", "1");
         o.put("aerial.retry.delay-ms", "50");
         o.put("aerial.retry.max-delay-ms", "200");
         // the application talks to the bucket that refuses ACLs (production default: no "unsupported" excuse)
@@ -114,6 +115,7 @@ class AerialMapServerHostTest {
         o.put("aerial.mapfile.dir", mount.resolve("mapfiles").toString());
         o.put("aerial.mapfile.error-file", host.resolve("ms_error.log").toString());
         o.put("aerial.tile-index.geopackage", dir.resolve("unused.gpkg").toString());
+        o.put("aerial.compiled-index.period-ms", "1000");
         p = TestPipelines.start(dir, o);
         p.put(BUCKET, "bw/Travis/USDA_1940/frames/cog/1940_AXI-11.tif", Files.readAllBytes(orig));
 
@@ -156,6 +158,20 @@ class AerialMapServerHostTest {
 
     static boolean has(String key) {
         return p.keys(BUCKET).contains(key);
+    }
+
+    /** An upload and S3's event for it on the aerial queue. */
+    static void upload(String key, byte[] bytes) {
+        p.put(BUCKET, key, bytes);
+        String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
+        String event = """
+            {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+              "eventTime":"2026-12-05T08:00:00.000Z","eventName":"ObjectCreated:Put",
+              "s3":{"s3SchemaVersion":"1.0","bucket":{"name":"%s","arn":"arn:aws:s3:::%s"},
+                    "object":{"key":"%s","size":%d}}}]}
+            """.formatted(BUCKET, BUCKET, encoded, bytes.length);
+        String queue = p.stack.sqs().getQueueUrl(r -> r.queueName("historic-aerials-events-test")).queueUrl();
+        p.stack.sqs().sendMessage(r -> r.queueUrl(queue).messageBody(event));
     }
 
     /**
@@ -236,7 +252,7 @@ class AerialMapServerHostTest {
         Path scan = dir.resolve("travis-12.tif");
         TestRasters.run("gdal_translate", "-q", "-b", "1", "-srcwin", "400", "0", "391", "718",
                 TestRasters.sample(dir, TestRasters.RGB_UTM18).toString(), scan.toString());
-        p.put(BUCKET, src, Files.readAllBytes(scan));
+        upload(src, Files.readAllBytes(scan));
         await("COG, tile index and mapfile", Duration.ofSeconds(90), () -> has(cog) && has(map)
                 && has("bw/Travis/USDA_1940/frames/cog/tile_index/Travis_USDA_1940_frames_idx.zip"));
         assertFalse(has("errors/" + src + ".json"), "a bucket without ACLs is not the upload's fault");
@@ -323,7 +339,7 @@ class AerialMapServerHostTest {
         Path scan = dir.resolve("dewitt.tif");
         TestRasters.run("gdal_translate", "-q", "-b", "1", "-ot", "UInt16", "-a_nodata", "256",
                 TestRasters.sample(dir, TestRasters.RGB_UTM18).toString(), scan.toString());
-        p.put(BUCKET, src, Files.readAllBytes(scan));
+        upload(src, Files.readAllBytes(scan));
         await("COG and mapfile", Duration.ofSeconds(90), () -> has(cog) && has(map));
         assertEquals(List.of("0|1952_0042.tif|1952|N/A|0042"),
                 rows("de_witt_usgs_1952_frames", "oid, name, date, roll, frame_num"));
@@ -357,5 +373,27 @@ class AerialMapServerHostTest {
         }
         assertTrue(opaqueColours(img, 80, 80, 120, 120) > 10, "scan drawn");
         assertEquals(1, refusing.aclCalls(), "no ACL call after the first refusal");
+    }
+
+    @Test
+    void theCompiledIndexHasEveryCollectionsFootprintsWithTheirLinks() throws Exception {
+        String key = "geojson/compiled_historical_indexes.geojson";
+        await("compiled index with the original's row", Duration.ofSeconds(30), () -> has(key)
+                && new String(p.get(BUCKET, key), StandardCharsets.UTF_8).contains("travis_usda_1940_frames"));
+        com.fasterxml.jackson.databind.JsonNode fc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(p.get(BUCKET, key));
+        assertEquals("FeatureCollection", fc.get("type").asText());
+        com.fasterxml.jackson.databind.JsonNode f = null;
+        for (com.fasterxml.jackson.databind.JsonNode x : fc.get("features")) {
+            if (x.at("/properties/dl_georef").asText().endsWith("/1940_AXI-11.tif")) {
+                f = x;
+            }
+        }
+        assertTrue(f != null, fc.toString());
+        assertEquals("TRAVIS USDA 1940", f.at("/properties/collection").asText());
+        assertEquals("travis_usda_1940_frames", f.at("/properties/tablename").asText());
+        assertEquals("Polygon", f.at("/geometry/type").asText());
+        double lon = f.at("/geometry/coordinates/0/0/0").asDouble();
+        assertTrue(lon > -180 && lon < -60, "EPSG:4326 longitude: " + lon);
     }
 }
