@@ -34,7 +34,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import imagepipelines.aws.S3Objects;
@@ -65,11 +64,7 @@ public class AerialSteps {
     private boolean readFromS3 = false;
     private String publicBaseUrl;
     private String mapfileConnection = "service=aerial";
-    private String wmsUrl;
-    private String mapfileDir = "/mapfiles";
-    private String mapfileErrorFile;
-    private final Map<String, String> mapfileOwner = new LinkedHashMap<>(Map.of("mode", "33204", "uid", "500",
-            "gid", "500"));
+    private MapfilePublication mapfiles = new MapfilePublication();
     private LocationForm locationForm = LocationForm.VSICURL;
     private String downloadBaseUrl;
     private boolean aclEnabled = true;
@@ -134,41 +129,9 @@ public class AerialSteps {
         this.mapfileConnection = conninfo;
     }
 
-    /**
-     * The MapServer host's public WMS URL ({@code aerial.mapfile.wms-url}, https), e.g.
-     * {@code https://mapserver.example.org/wms/}: each mapfile's {@code wms_onlineresource} is it with
-     * {@code ?map=<mapfile dir>/<table>.map&}; empty for none.
-     */
-    public void setWmsUrl(String url) {
-        this.wmsUrl = url == null || url.isBlank() ? null : url.trim();
-        if (wmsUrl != null && !wmsUrl.startsWith("https://")) {
-            throw new IllegalArgumentException("aerial.mapfile.wms-url must be an https URL (WMS clients follow "
-                    + "wms_onlineresource from https pages): " + wmsUrl);
-        }
-    }
-
-    /** Where the MapServer host sees {@code mapfiles/} (its s3fs mount), for {@code ?map=}. */
-    public void setMapfileDir(String dir) {
-        this.mapfileDir = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
-    }
-
-    /** MapServer's error file ({@code MS_ERRORFILE}) written into each mapfile; empty for none. */
-    public void setMapfileErrorFile(String file) {
-        this.mapfileErrorFile = file == null || file.isBlank() ? null : file.trim();
-    }
-
-    /** s3fs owner of the mapfiles on the MapServer host ({@code uid} / {@code gid} object metadata). */
-    public void setMapfileUid(int uid) {
-        mapfileOwner.put("uid", Integer.toString(uid));
-    }
-
-    public void setMapfileGid(int gid) {
-        mapfileOwner.put("gid", Integer.toString(gid));
-    }
-
-    /** s3fs {@code mode} metadata: st_mode in decimal, 33204 = regular file 0664. */
-    public void setMapfileMode(int mode) {
-        mapfileOwner.put("mode", Integer.toString(mode));
+    /** How the MapServer host sees the mapfiles (WMS URL, mount, error file, s3fs owner). */
+    public void setMapfiles(MapfilePublication mapfiles) {
+        this.mapfiles = mapfiles;
     }
 
     /** {@code vsicurl} (public-read bucket, anonymous HTTPS) or {@code vsis3} (private bucket). */
@@ -662,13 +625,6 @@ public class AerialSteps {
         return tileIndex instanceof PostgisTileIndex pg ? index(() -> CompiledIndex.geojson(pg)) : null;
     }
 
-    /** s3fs's view of the mapfile on the MapServer host: {@code mode}, {@code uid}, {@code gid}, {@code mtime}. */
-    public Map<String, String> mapfileMetadata() {
-        Map<String, String> m = new LinkedHashMap<>(mapfileOwner);
-        m.put("mtime", Long.toString(System.currentTimeMillis() / 1000));
-        return m;
-    }
-
     /** The collection's mapfile, from the index as it is now; never with credentials. */
     public String mapfile(AerialJob job) {
         AerialKey k = job.key();
@@ -681,10 +637,8 @@ public class AerialSteps {
                 () -> new IllegalStateException("tile index of " + collection + " is empty"));
         String title = k.county() + " " + k.agency() + " " + k.year() + " " + k.kind().name().toLowerCase(Locale.ROOT)
                 + " (" + (k.bandMode() == BandMode.BW ? "black and white" : "natural colour") + ")";
-        String online = wmsUrl == null ? null
-                : wmsUrl + (wmsUrl.contains("?") ? "&" : "?") + "map=" + mapfileDir + "/" + table + ".map&";
-        return MapfileWriter.write(new MapfileWriter.Spec(collection, title, extent, source, online,
-                mapfileErrorFile));
+        return MapfileWriter.write(new MapfileWriter.Spec(collection, title, extent, source,
+                mapfiles.onlineResource(table), mapfiles.errorFile()));
     }
 
     private boolean exists(String key) {
