@@ -308,6 +308,18 @@ class AerialRoutesTest {
     }
 
     @Test
+    void aFrameNameWithoutRollGetsAnErrorRecordBeforeAnythingIsWritten() throws Exception {
+        // the original's rule: frames are <date>_<roll>-<frame>; only AMS and USGS may leave the roll out
+        String src = "bw/Kern/USDA_1951/frames/georef/1951_12.tif";
+        p.put(BUCKET, src, sample(TestRasters.BYTE_UTM11));
+        await("error record", Duration.ofSeconds(60), () -> has("errors/" + src + ".json"));
+        Map<String, Object> r = errorRecord(src);
+        assertTrue(r.get("reason").toString().contains("has no roll"), r.toString());
+        assertFalse(has("bw/Kern/USDA_1951/frames/cog/1951_12.tif"), "no COG without its index row");
+        assertFalse(has("mapfiles/kern_usda_1951_frames.map"));
+    }
+
+    @Test
     void gdalFailingWhileWarpingIsChargedToAerialReprojectAndLeavesNoScratch() throws Exception {
         Path work = Files.createDirectories(dir.resolve("corrupt"));
         String src = "nc/Inyo/USDA_1960/frames/georef/corrupt.tif";
