@@ -18,7 +18,12 @@ public class AerialJob {
         GEOREF,
         /** {@code .../scanned/<file>.tif}: kept as it is, made public-read */
         SCANNED,
-        /** written by this pipeline ({@code .../cog/...}, {@code errors/}, {@code mapfiles/}): never processed */
+        /**
+         * {@code .../cog/<file>.tif}: a COG in the bucket; indexed when it was put there by hand (the pipeline's
+         * own carry {@code source-etag}), removed from the index when deleted
+         */
+        COG,
+        /** written by this pipeline (tile-index downloads under {@code cog/}, {@code errors/}, {@code mapfiles/}) */
         OUTPUT,
         /** does not follow the key layout: an error record */
         INVALID

@@ -83,14 +83,23 @@ public record AerialKey(BandMode bandMode, String county, String agency, int yea
         return county + "_" + agency + "_" + year + "_" + kind.name().toLowerCase(Locale.ROOT);
     }
 
-    /** The collection name in lower case: the PostGIS table / GeoPackage layer and mapfile name. */
+    /**
+     * The collection's PostGIS table / GeoPackage layer and mapfile name, one name for both (the original's
+     * maintenance job pairs mapfiles and tables by it): lower case, anything but {@code a-z 0-9 _} as
+     * {@code _} ("De Witt" -> {@code de_witt_...}), see {@link TileIndexStore#tableName}.
+     */
     public String collectionTable() {
-        return collection().toLowerCase(Locale.ROOT);
+        return TileIndexStore.tableName(collection());
     }
 
     /** The same file at another stage, e.g. the COG key of a georef upload. */
     public AerialKey withStage(Stage other) {
         return new AerialKey(bandMode, county, agency, year, kind, other, file);
+    }
+
+    /** Another file of the same collection and stage. */
+    public AerialKey withFile(String otherFile) {
+        return new AerialKey(bandMode, county, agency, year, kind, stage, otherFile);
     }
 
     /** {@code <bw|nc>/<County>/<Agency>_<YYYY>/<kind>/} */
@@ -109,9 +118,22 @@ public record AerialKey(BandMode bandMode, String county, String agency, int yea
         return file.substring(0, file.length() - 4);
     }
 
-    /** Where the zipped shapefile of the collection's tile index goes: {@code .../cog/tile_index/<collection>.zip}. */
+    /**
+     * The original's tile index name: the collection path without the band prefix, {@code /} as {@code _}
+     * ({@code <County>_<Agency>_<YYYY>_<kind>}, case kept).
+     */
+    public String tileIndexName() {
+        return collection();
+    }
+
+    /** {@code .../cog/tile_index/<idx>} without extension: the shapefile's {@code .shp .shx .dbf .cpg} */
+    public String tileIndexBaseKey() {
+        return collectionPrefix() + "cog/tile_index/" + tileIndexName();
+    }
+
+    /** The zipped shapefile download: {@code .../cog/tile_index/<idx>_idx.zip} (the original's {@code dl_index}). */
     public String tileIndexZipKey() {
-        return collectionPrefix() + "cog/tile_index/" + collection() + ".zip";
+        return tileIndexBaseKey() + "_idx.zip";
     }
 
     /** Where the collection's mapfile goes: {@code mapfiles/<collection lower case>.map}. */

@@ -34,7 +34,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import imagepipelines.aws.S3Objects;
@@ -65,9 +64,12 @@ public class AerialSteps {
     private boolean readFromS3 = false;
     private String publicBaseUrl;
     private String mapfileConnection = "service=aerial";
-    private String wmsUrl;
+    private MapfilePublication mapfiles = new MapfilePublication();
+    private LocationForm locationForm = LocationForm.VSICURL;
+    private String downloadBaseUrl;
     private boolean aclEnabled = true;
     private boolean aclUnsupportedOk;
+    private PublicReadAcl acl;
     private String reprojectResampling = CogCommand.DEFAULT_RESAMPLING;
     private int downloadParts = 4;
     /** Below this a part is not worth its own request. */
@@ -127,9 +129,20 @@ public class AerialSteps {
         this.mapfileConnection = conninfo;
     }
 
-    /** Public WMS URL for the mapfile's capabilities; empty for none. */
-    public void setWmsUrl(String url) {
-        this.wmsUrl = url == null || url.isBlank() ? null : url.trim();
+    /** How the MapServer host sees the mapfiles (WMS URL, mount, error file, s3fs owner). */
+    public void setMapfiles(MapfilePublication mapfiles) {
+        this.mapfiles = mapfiles;
+    }
+
+    /** {@code vsicurl} (public-read bucket, anonymous HTTPS) or {@code vsis3} (private bucket). */
+    public void setLocationForm(String form) {
+        this.locationForm = LocationForm.parse(form);
+    }
+
+    /** Base of the {@code dl_*} download links (the original's CDN); empty: the public base URL. */
+    public void setDownloadBaseUrl(String url) {
+        this.downloadBaseUrl = url == null || url.isBlank() ? null
+                : url.endsWith("/") ? url.substring(0, url.length() - 1) : url.trim();
     }
 
     /** Set public-read on scanned uploads and on the COGs. */
@@ -168,8 +181,8 @@ public class AerialSteps {
             return new AerialJob(objectBucket, key, AerialJob.Kind.OUTPUT, null, null);
         }
         String[] parts = key.split("/", -1);
-        if (parts.length >= 6 && "cog".equals(parts[4])) {
-            // our own output (the COG, the zipped tile index): reacting to it would loop
+        if (parts.length > 6 && "cog".equals(parts[4])) {
+            // our own output (the tile-index downloads): reacting to it would loop
             return new AerialJob(objectBucket, key, AerialJob.Kind.OUTPUT, null, null);
         }
         try {
@@ -177,10 +190,13 @@ public class AerialSteps {
             AerialJob.Kind kind = switch (k.stage()) {
                 case GEOREF -> AerialJob.Kind.GEOREF;
                 case SCANNED -> AerialJob.Kind.SCANNED;
-                case COG -> AerialJob.Kind.OUTPUT;
+                case COG -> AerialJob.Kind.COG;
             };
             return new AerialJob(objectBucket, key, kind, k, null);
         } catch (InvalidAerialKeyException e) {
+            if (parts.length == 6 && "cog".equals(parts[4])) {
+                return new AerialJob(objectBucket, key, AerialJob.Kind.OUTPUT, null, null); // not ours to judge
+            }
             return new AerialJob(objectBucket, key, AerialJob.Kind.INVALID, null, e.getMessage());
         }
     }
@@ -265,23 +281,45 @@ public class AerialSteps {
         return "errors/" + key + ".json";
     }
 
-    /** public-read on a scanned upload (or a COG); a local S3 server without ACLs is logged only. */
+    /**
+     * public-read on a scan, a COG or a tile-index download ({@link PublicReadAcl}: a bucket without ACLs is
+     * reported once and left to its bucket policy).
+     */
     public void makePublic(String objectBucket, String key) {
-        if (!aclEnabled) {
-            LOG.info("ACLs disabled (aerial.acl.enabled=false): s3://{}/{} left as it is", objectBucket, key);
-            return;
+        if (acl == null) {
+            acl = new PublicReadAcl(aclEnabled, aclUnsupportedOk);
         }
-        try {
-            s3.putObjectAcl(r -> r.bucket(objectBucket).key(key).acl(ObjectCannedACL.PUBLIC_READ));
-        } catch (S3Exception e) {
-            if (aclUnsupportedOk && (e.statusCode() == 501 || e.statusCode() == 400 || e.statusCode() == 405)) {
-                LOG.info("this S3 server does not set ACLs ({}): s3://{}/{} not made public-read (local mode)",
-                        e.awsErrorDetails() == null ? e.statusCode() : e.awsErrorDetails().errorCode(),
-                        objectBucket, key);
-                return;
-            }
-            throw e;
+        acl.apply(s3, objectBucket, key);
+    }
+
+    // ---- the index follows the bucket ------------------------------------------------------------------------
+
+    /** Whether a COG under {@code cog/} was written by this pipeline (it carries its upload's ETag). */
+    public boolean madeByPipeline(AerialJob job) {
+        return etagOf(job.rawKey()) != null;
+    }
+
+    /** A COG put straight into {@code cog/}: inspected where it is (in-process GDAL through /vsis3/). */
+    public RasterInfo inspectCog(AerialJob job) {
+        RasterInfo info = inspector.inspect(GdalS3Access.vsis3(job.bucket(), job.rawKey()), job.size());
+        job.cogInfo(info);
+        job.plan().put("cog", "put into cog/ directly: " + info.width() + "x" + info.height() + ", "
+                + info.srsString());
+        return info;
+    }
+
+    /**
+     * A COG deleted from {@code cog/}: its row leaves the collection's index; false (nothing done) when the
+     * object exists again (a later upload: its own event indexes it) or had no row.
+     */
+    public boolean removeFromIndex(AerialJob job) {
+        if (exists(job.rawKey())) {
+            return false;
         }
+        AerialKey k = job.key();
+        boolean removed = index(() -> tileIndex.remove(k.collection(), k.file()));
+        job.indexRows(index(() -> tileIndex.entries(k.collection())).size());
+        return removed;
     }
 
     // ---- source ----------------------------------------------------------------------------------------------
@@ -521,27 +559,45 @@ public class AerialSteps {
 
     // ---- tile index and mapfile ------------------------------------------------------------------------------
 
-    /** Where MapServer/GDAL read a COG: {@code /vsicurl/<public URL>} (public-read, no credentials). */
+    /**
+     * Where MapServer/GDAL read a COG: {@code /vsicurl/<public URL>} (public-read bucket, no credentials) or
+     * {@code /vsis3/<bucket>/<key>} (private bucket: the MapServer host's IAM role).
+     */
     public String location(String key) {
-        return "/vsicurl/" + publicUrl(key);
+        return locationForm.location(bucket, key, publicUrl(key));
+    }
+
+    /** A {@code dl_*} download link: the download base URL (the original's CDN), else the public base URL. */
+    public String downloadUrl(String key) {
+        return urlUnder(downloadBaseUrl == null ? publicBaseUrl : downloadBaseUrl, key);
     }
 
     public String publicUrl(String key) {
-        StringBuilder sb = new StringBuilder(publicBaseUrl);
+        return urlUnder(publicBaseUrl, key);
+    }
+
+    /** {@code base} + the key, each segment URL-encoded (space as %20). */
+    public static String urlUnder(String base, String key) {
+        StringBuilder sb = new StringBuilder(base);
         for (String segment : key.split("/", -1)) {
             sb.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return sb.toString();
     }
 
+    /**
+     * The original's date/roll/frame rules for the upload's file name ({@link FrameAttributes}), checked before
+     * anything is written: a name they cannot read gets an error record instead of a COG without an index row.
+     */
+    public FrameAttributes checkNaming(AerialJob job) {
+        return FrameAttributes.of(job.key(), this::downloadUrl);
+    }
+
     /** Upserts the COG's row (by file name) in its collection's table; returns the collection's rows. */
     public List<TileIndexEntry> updateTileIndex(AerialJob job) {
         AerialKey k = job.key();
-        String cogKey = job.cogKey();
-        String scanKey = k.withStage(AerialKey.Stage.SCANNED).key();
-        String scanUrl = exists(scanKey) ? publicUrl(scanKey) : null;
-        TileIndexEntry e = TileIndexEntry.forCog(k.file(), location(cogKey), job.cogInfo())
-                .withAttributes(Integer.toString(k.year()), null, null, publicUrl(cogKey), scanUrl);
+        TileIndexEntry e = TileIndexEntry.forCog(k.file(), location(job.cogKey()), job.cogInfo())
+                .with(FrameAttributes.of(k, this::downloadUrl));
         String collection = k.collection();
         List<TileIndexEntry> entries = index(() -> {
             tileIndex.upsert(collection, e);
@@ -551,17 +607,29 @@ public class AerialSteps {
         return entries;
     }
 
-    /** The collection's tile index as a zipped shapefile. */
-    public byte[] tileIndexZip(AerialJob job) {
-        List<TileIndexEntry> entries = index(() -> tileIndex.entries(job.key().collection()));
-        return TileIndexShapefile.zip(job.key().collection(), entries);
+    /**
+     * The collection's tile-index downloads, as the original published them: {@code .../cog/tile_index/<idx>}
+     * {@code .shp .shx .dbf .cpg} (+ {@code .prj}) and {@code <idx>_idx.zip} with the same files.
+     */
+    public List<TileIndexShapefile.Published> tileIndexFiles(AerialJob job) {
+        AerialKey k = job.key();
+        List<TileIndexEntry> entries = index(() -> tileIndex.entries(k.collection()));
+        return TileIndexShapefile.published(k.tileIndexBaseKey(), k.tileIndexName(), entries);
+    }
+
+    /**
+     * The compiled index of every collection (the original's {@code ls4-compile_indexes}); null when the tile
+     * index is not in PostGIS (the local GeoPackage).
+     */
+    public byte[] compiledIndex() {
+        return tileIndex instanceof PostgisTileIndex pg ? index(() -> CompiledIndex.geojson(pg)) : null;
     }
 
     /** The collection's mapfile, from the index as it is now; never with credentials. */
     public String mapfile(AerialJob job) {
         AerialKey k = job.key();
         String collection = k.collection();
-        String table = TileIndexStore.tableName(collection);
+        String table = k.collectionTable();
         MapfileWriter.IndexSource source = tileIndex instanceof GeoPackageTileIndex g
                 ? new MapfileWriter.GeoPackage(g.file(), table)
                 : new MapfileWriter.Postgis(mapfileConnection, table);
@@ -569,7 +637,8 @@ public class AerialSteps {
                 () -> new IllegalStateException("tile index of " + collection + " is empty"));
         String title = k.county() + " " + k.agency() + " " + k.year() + " " + k.kind().name().toLowerCase(Locale.ROOT)
                 + " (" + (k.bandMode() == BandMode.BW ? "black and white" : "natural colour") + ")";
-        return MapfileWriter.write(new MapfileWriter.Spec(collection, title, extent, source, wmsUrl));
+        return MapfileWriter.write(new MapfileWriter.Spec(collection, title, extent, source,
+                mapfiles.onlineResource(table), mapfiles.errorFile()));
     }
 
     private boolean exists(String key) {

@@ -36,9 +36,11 @@ import java.util.Set;
  *   <li>Transparency: JPEG cannot keep a nodata value exactly (pixels near 0 blur into 1, 2, …), so for nc
  *       the nodata value / alpha of the source becomes an alpha band ({@code gdalwarp -dstalpha}) that the COG
  *       driver turns into an internal mask; an nc source in EPSG:3857 that has nodata or alpha therefore goes
- *       through {@code gdalwarp} without {@code -t_srs}, which keeps its grid. For bw a valid nodata value is
- *       kept (DEFLATE is lossless); a bw source reprojected without nodata gets nodata 0 for the area outside
- *       the image, so pure-black pixels also show as transparent. A nodata value the band type cannot hold
+ *       through {@code gdalwarp} without {@code -t_srs}, which keeps its grid. For 8-bit bw a valid nodata value
+ *       is kept (DEFLATE is lossless); an 8-bit bw source reprojected without nodata gets nodata 0 for the area
+ *       outside the image, so pure-black pixels also show as transparent. 16-bit bw gets an internal mask like nc
+ *       (alpha band from the warp, {@code -mask 2} in the COG step): MapServer 8 draws a 16-bit band's nodata
+ *       pixels opaque (clipped to white) but honours a mask. A nodata value the band type cannot hold
  *       (the original's 256 on Byte bands) is dropped, never copied.</li>
  *   <li>Overviews: factors 2, 4, … 64 with AVERAGE resampling, as many as keep the smallest overview at least
  *       {@value #MIN_OVERVIEW_SIZE} px on its longer side ({@link #overviewLevels}).</li>
@@ -116,7 +118,8 @@ public final class CogCommand {
         if (plan.bandNoDataInvalid) {
             cmd.addAll(List.of("-srcnodata", "None"));
         }
-        if (mode == BandMode.NC) {
+        if (plan.alphaMask) {
+            // the outside of the scan (and its nodata pixels) as an alpha band, which becomes the COG's mask
             cmd.addAll(List.of("-dstalpha", "-dstnodata", "None"));
         } else if (!plan.bandNoDataValid) {
             cmd.addAll(List.of("-dstnodata", "0"));
@@ -156,6 +159,11 @@ public final class CogCommand {
         List<String> cmd = new ArrayList<>();
         cmd.add("gdal_translate");
         cmd.addAll(List.of("-of", "COG"));
+        if (warped && mode == BandMode.BW && plan.alphaMask) {
+            // DEFLATE keeps an alpha band as a band: make it the internal mask (MapServer 8 draws a 16-bit band's
+            // nodata opaque, clipped to white, but honours a mask)
+            cmd.addAll(List.of("-b", "1", "-mask", "2"));
+        }
         if (!warped) {
             for (int b : plan.bands) {
                 cmd.addAll(List.of("-b", Integer.toString(b)));
@@ -289,8 +297,12 @@ public final class CogCommand {
         return sb.toString();
     }
 
+    /**
+     * @param alphaMask the warp writes an alpha band that becomes the COG's internal mask: nc (JPEG keeps no
+     *                  nodata) and 16-bit bw (MapServer does not draw a 16-bit nodata value transparent)
+     */
     private record Plan(boolean warp, List<Integer> bands, boolean selectsBands, boolean bandNoDataValid,
-                        boolean bandNoDataInvalid, int overviews) {
+                        boolean bandNoDataInvalid, int overviews, boolean alphaMask) {
     }
 
     private static Plan plan(RasterInfo src, BandMode mode) {
@@ -298,6 +310,7 @@ public final class CogCommand {
         boolean needsMask = false;
         boolean noDataValid = false;
         boolean noDataInvalid = false;
+        boolean wide = false;
         switch (mode) {
             case BW -> {
                 RasterInfo.BandInfo b = src.band(1);
@@ -307,9 +320,11 @@ public final class CogCommand {
                             + "; grayscale scans must be Byte, UInt16 or Int16");
                 }
                 bands.add(1);
+                wide = !b.isByte();
                 if (b.noData() != null) {
                     if (fits(b.noData(), type)) {
                         noDataValid = true;
+                        needsMask = wide; // a 16-bit nodata becomes a mask, also on a grid already in 3857
                     } else {
                         noDataInvalid = true;
                     }
@@ -345,7 +360,7 @@ public final class CogCommand {
         boolean warp = !src.is3857() || needsMask;
         boolean selects = !bands.equals(allBands(src.bandCount()));
         return new Plan(warp, List.copyOf(bands), selects, noDataValid, noDataInvalid,
-                overviewLevels(plannedWidth(src), plannedHeight(src)).size());
+                overviewLevels(plannedWidth(src), plannedHeight(src)).size(), mode == BandMode.NC || wide);
     }
 
     private static List<Integer> allBands(int n) {

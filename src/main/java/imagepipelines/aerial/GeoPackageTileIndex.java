@@ -193,8 +193,8 @@ public class GeoPackageTileIndex implements TileIndexStore {
     }
 
     static void setFields(Feature f, TileIndexEntry e) {
-        String[] values = {e.name(), e.location(), e.srcSrs(), e.date(), e.roll(), e.frameNum(), e.cogUrl(),
-            e.scanUrl()};
+        String[] values = {e.name(), e.location(), e.srcSrs(), e.date(), e.roll(), e.frameNum(), e.dlOrig(),
+            e.dlGeoref(), e.dlIndex()};
         for (int i = 0; i < ATTRIBUTES.size(); i++) {
             if (values[i] == null) {
                 f.SetFieldNull(ATTRIBUTES.get(i));
@@ -211,6 +211,7 @@ public class GeoPackageTileIndex implements TileIndexStore {
             v[i] = f.IsFieldSetAndNotNull(a) ? f.GetFieldAsString(a) : null;
         }
         Geometry g = f.GetGeometryRef();
-        return new TileIndexEntry(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], Wkt.parsePolygon(g.ExportToWkt()));
+        return new TileIndexEntry(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                Wkt.parsePolygon(g.ExportToWkt()));
     }
 }

@@ -12,11 +12,17 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Tile index in PostGIS: table {@code <collection lower case>} with {@code geom geometry(Polygon,3857)}, a GiST
- * index, a unique {@code name}, and the attribute columns of {@link TileIndexStore}. Each upsert is one
- * transaction that creates the table if missing and inserts or replaces one row
- * ({@code INSERT ... ON CONFLICT (name) DO UPDATE}); a transaction-scoped advisory lock per table keeps two
- * first uploads of a new collection from racing on {@code CREATE TABLE}.
+ * Tile index in PostGIS, in the original pipeline's table (CONTRACTS.md §3): table {@code <collection lower case>}
+ * with {@code oid bigint, location, src_srs, date, roll, frame_num, dl_orig, dl_georef, dl_index} (text) and
+ * {@code geom geometry(POLYGON,3857)}, as pandas/geoalchemy2 created it with {@code if_exists='replace'} and index
+ * column {@code oid}. Collections the original made keep working: a table without our columns is migrated in
+ * place (idempotently) by adding {@code name} (the COG's file name, filled from {@code location} for the original's
+ * rows) with a unique index, {@code updated}, and the GiST index on {@code geom}; nothing of the original's is
+ * dropped or renamed, so MapServer and the compiled index read it as before.
+ *
+ * <p>Each upsert is one transaction under a transaction-scoped advisory lock per table (two first uploads of a
+ * new collection cannot race on {@code CREATE TABLE}, and {@code oid} = max + 1 for a new row is safe), then
+ * {@code INSERT ... ON CONFLICT (name) DO UPDATE} (a row keeps its {@code oid}).
  *
  * <p>The database needs the PostGIS extension ({@code CREATE EXTENSION postgis}, done once by an administrator).
  */
@@ -28,75 +34,126 @@ public class PostgisTileIndex implements TileIndexStore {
         this.dataSource = dataSource;
     }
 
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public void upsert(String collection, TileIndexEntry e) {
         String t = TileIndexStore.tableName(collection);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                    lock.setString(1, "tile_index:" + t);
-                    lock.execute();
-                }
-                try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TABLE IF NOT EXISTS " + t + " ("
-                            + "id serial PRIMARY KEY, "
-                            + "name text NOT NULL UNIQUE, "
-                            + "location text NOT NULL, "
-                            + "src_srs text NOT NULL, "
-                            + "\"date\" text, roll text, frame_num text, cog_url text, scan_url text, "
-                            + "updated timestamptz NOT NULL DEFAULT now(), "
-                            + "geom geometry(Polygon, 3857) NOT NULL)");
-                    s.execute("CREATE INDEX IF NOT EXISTS " + t + "_geom_idx ON " + t + " USING gist (geom)");
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t
-                        + " (name, location, src_srs, \"date\", roll, frame_num, cog_url, scan_url, geom) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ST_GeomFromText(?, 3857)) "
-                        + "ON CONFLICT (name) DO UPDATE SET location = EXCLUDED.location, "
-                        + "src_srs = EXCLUDED.src_srs, \"date\" = EXCLUDED.\"date\", roll = EXCLUDED.roll, "
-                        + "frame_num = EXCLUDED.frame_num, cog_url = EXCLUDED.cog_url, "
-                        + "scan_url = EXCLUDED.scan_url, geom = EXCLUDED.geom, updated = now()")) {
-                    ps.setString(1, e.name());
-                    ps.setString(2, e.location());
-                    ps.setString(3, e.srcSrs());
-                    ps.setString(4, e.date());
-                    ps.setString(5, e.roll());
-                    ps.setString(6, e.frameNum());
-                    ps.setString(7, e.cogUrl());
-                    ps.setString(8, e.scanUrl());
-                    ps.setString(9, e.footprint().toWkt());
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException ex) {
-                c.rollback();
-                throw ex;
+        inTransaction(t, "upserting " + e.name() + " into " + t, c -> {
+            try (Statement s = c.createStatement()) {
+                // the original's table, as pandas.to_sql + geoalchemy2 created it
+                s.execute("CREATE TABLE IF NOT EXISTS " + t + " (oid BIGINT, location TEXT, src_srs TEXT, "
+                        + "\"date\" TEXT, roll TEXT, frame_num TEXT, dl_orig TEXT, dl_georef TEXT, dl_index TEXT, "
+                        + "geom geometry(POLYGON, 3857))");
             }
-        } catch (SQLException ex) {
-            throw failure("upserting " + e.name() + " into " + t, ex);
+            migrate(c, t);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t
+                    + " (oid, name, location, src_srs, \"date\", roll, frame_num, dl_orig, dl_georef, dl_index, "
+                    + "updated, geom) VALUES ((SELECT COALESCE(max(oid) + 1, 0) FROM " + t + "), "
+                    + "?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ST_GeomFromText(?, 3857)) "
+                    + "ON CONFLICT (name) DO UPDATE SET location = EXCLUDED.location, "
+                    + "src_srs = EXCLUDED.src_srs, \"date\" = EXCLUDED.\"date\", roll = EXCLUDED.roll, "
+                    + "frame_num = EXCLUDED.frame_num, dl_orig = EXCLUDED.dl_orig, dl_georef = EXCLUDED.dl_georef, "
+                    + "dl_index = EXCLUDED.dl_index, geom = EXCLUDED.geom, updated = now()")) {
+                String[] v = {e.name(), e.location(), e.srcSrs(), e.date(), e.roll(), e.frameNum(), e.dlOrig(),
+                    e.dlGeoref(), e.dlIndex(), e.footprint().toWkt()};
+                for (int i = 0; i < v.length; i++) {
+                    ps.setString(i + 1, v[i]);
+                }
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Brings a table of the original's shape up to ours; does nothing to a table that has our columns already.
+     * Runs inside the caller's transaction, under the table's advisory lock.
+     */
+    static void migrate(Connection c, String t) throws SQLException {
+        boolean hasName;
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.columns "
+                + "WHERE table_schema = current_schema() AND table_name = ? AND column_name = 'name'")) {
+            ps.setString(1, t);
+            try (ResultSet rs = ps.executeQuery()) {
+                hasName = rs.next();
+            }
+        }
+        if (hasName) {
+            return;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + t + " ADD COLUMN IF NOT EXISTS name TEXT, "
+                    + "ADD COLUMN IF NOT EXISTS updated TIMESTAMPTZ");
+            // the original's location ends in the COG's key: its last segment is the file name
+            s.execute("UPDATE " + t + " SET name = regexp_replace(location, '^.*/', '') WHERE name IS NULL");
+            s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + t + "_name_key ON " + t + " (name)");
+            s.execute("CREATE INDEX IF NOT EXISTS idx_" + t + "_geom ON " + t + " USING gist (geom)");
         }
     }
 
     @Override
     public List<TileIndexEntry> entries(String collection) {
         String t = TileIndexStore.tableName(collection);
-        List<TileIndexEntry> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
+        return inTransaction(t, "reading " + t, c -> {
+            List<TileIndexEntry> out = new ArrayList<>();
             if (!exists(c, t)) {
                 return out;
             }
+            migrate(c, t);
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT name, location, src_srs, \"date\", roll, frame_num, cog_url, "
-                         + "scan_url, ST_AsText(geom) FROM " + t + " ORDER BY name")) {
+                 ResultSet rs = s.executeQuery("SELECT name, location, src_srs, \"date\", roll, frame_num, dl_orig, "
+                         + "dl_georef, dl_index, ST_AsText(geom) FROM " + t + " ORDER BY name")) {
                 while (rs.next()) {
                     out.add(new TileIndexEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                            Wkt.parsePolygon(rs.getString(9))));
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                            Wkt.parsePolygon(rs.getString(10))));
                 }
             }
             return out;
+        });
+    }
+
+    /** Every table in the schema that has the tile index columns (for the compiled index). */
+    public List<String> tables() {
+        try (Connection c = dataSource.getConnection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.columns WHERE table_schema = "
+                     + "current_schema() AND column_name IN ('dl_orig', 'dl_georef', 'dl_index', 'geom') "
+                     + "GROUP BY table_name HAVING count(*) = 4 ORDER BY table_name")) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
         } catch (SQLException ex) {
-            throw failure("reading " + t, ex);
+            throw failure("listing the tile index tables", ex);
+        }
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(String table, String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                    lock.setString(1, "tile_index:" + table);
+                    lock.execute();
+                }
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException ex) {
+                c.rollback();
+                throw ex;
+            }
+        } catch (SQLException ex) {
+            throw failure(what, ex);
         }
     }
 
@@ -123,17 +180,16 @@ public class PostgisTileIndex implements TileIndexStore {
     @Override
     public boolean remove(String collection, String name) {
         String t = TileIndexStore.tableName(collection);
-        try (Connection c = dataSource.getConnection()) {
+        return inTransaction(t, "removing " + name + " from " + t, c -> {
             if (!exists(c, t)) {
                 return false;
             }
+            migrate(c, t);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE name = ?")) {
                 ps.setString(1, name);
                 return ps.executeUpdate() > 0;
             }
-        } catch (SQLException ex) {
-            throw failure("removing " + name + " from " + t, ex);
-        }
+        });
     }
 
     private static boolean exists(Connection c, String table) throws SQLException {

@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Vector;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -34,17 +37,44 @@ public final class TileIndexShapefile {
     private TileIndexShapefile() {
     }
 
+    /** One object of the tile-index downloads. */
+    public record Published(String key, byte[] bytes, String contentType) {
+    }
+
+    /**
+     * The shapefile's {@code .shp .shx .dbf .cpg .prj} under {@code <baseKey>.<ext>} and all of them zipped as
+     * {@code <baseKey>_idx.zip} (the original's {@code dl_index}); the files are named {@code <name>.<ext>}.
+     */
+    public static List<Published> published(String baseKey, String name, List<TileIndexEntry> entries) {
+        Map<String, byte[]> files = files(name, entries);
+        List<Published> out = new ArrayList<>();
+        files.forEach((file, bytes) -> out.add(new Published(baseKey + file.substring(name.length()), bytes,
+                "application/octet-stream")));
+        out.add(new Published(baseKey + "_idx.zip", zip(files), "application/zip"));
+        return out;
+    }
+
+    /** The zipped shapefile alone. */
     public static byte[] zip(String collection, List<TileIndexEntry> entries) {
+        return zip(files(collection, entries));
+    }
+
+    /** File name → bytes of the shapefile {@code <name>.shp} and its companions, sorted by name. */
+    static Map<String, byte[]> files(String name, List<TileIndexEntry> entries) {
         GdalRuntime.ensureLoaded();
         Path dir = null;
         try {
             dir = Files.createTempDirectory("tile-index-shp-");
-            String base = collection;
-            Path shp = dir.resolve(base + ".shp");
-            write(shp, base, entries);
-            return zipDirectory(dir);
+            write(dir.resolve(name + ".shp"), name, entries);
+            Map<String, byte[]> out = new TreeMap<>();
+            try (Stream<Path> list = Files.list(dir)) {
+                for (Path f : list.toList()) {
+                    out.put(f.getFileName().toString(), Files.readAllBytes(f));
+                }
+            }
+            return out;
         } catch (IOException e) {
-            throw new UncheckedIOException("writing the shapefile of " + collection + " failed", e);
+            throw new UncheckedIOException("writing the shapefile of " + name + " failed", e);
         } finally {
             deleteRecursively(dir);
         }
@@ -81,14 +111,16 @@ public final class TileIndexShapefile {
         }
     }
 
-    private static byte[] zipDirectory(Path dir) throws IOException {
+    private static byte[] zip(Map<String, byte[]> files) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.sorted().toList()) {
-                zip.putNextEntry(new ZipEntry(p.getFileName().toString()));
-                Files.copy(p, zip);
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(f.getKey()));
+                zip.write(f.getValue());
                 zip.closeEntry();
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }

@@ -12,16 +12,22 @@ import java.util.regex.Pattern;
  */
 public interface TileIndexStore {
 
-    /** Column names, shared by every store and by the shapefile (all at most 10 characters, the DBF limit). */
+    /**
+     * Column names, shared by every store and by the shapefile (all at most 10 characters, the DBF limit): the
+     * original pipeline's {@code location src_srs date roll frame_num dl_orig dl_georef dl_index} plus our
+     * {@code name}.
+     */
     String NAME = "name";
     String LOCATION = "location";
     String SRC_SRS = "src_srs";
     String DATE = "date";
     String ROLL = "roll";
     String FRAME_NUM = "frame_num";
-    String COG_URL = "cog_url";
-    String SCAN_URL = "scan_url";
-    List<String> ATTRIBUTES = List.of(NAME, LOCATION, SRC_SRS, DATE, ROLL, FRAME_NUM, COG_URL, SCAN_URL);
+    String DL_ORIG = "dl_orig";
+    String DL_GEOREF = "dl_georef";
+    String DL_INDEX = "dl_index";
+    /** The original's columns (location .. dl_index) in its order, after our {@code name}. */
+    List<String> ATTRIBUTES = List.of(NAME, LOCATION, SRC_SRS, DATE, ROLL, FRAME_NUM, DL_ORIG, DL_GEOREF, DL_INDEX);
     String GEOMETRY = "geom";
 
     /** Inserts or replaces the entry with the same name, creating the collection's table/layer if missing. */

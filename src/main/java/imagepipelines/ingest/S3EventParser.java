@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -23,7 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Keys arrive URL-encoded with '+' for space in both S3 shapes: the notification documentation says so, and AWS's
  * own Lambda Powertools decodes EventBridge's {@code detail.object.key} the same way ({@code unquote_plus}; AWS's
  * EventBridge page shows no encoded example). {@code s3:TestEvent} and events other than object creation announce
- * nothing; anything else is refused.
+ * nothing; anything else is refused. {@link #objects(String, String)} reads the other events the same way (the aerial
+ * intake takes {@code ObjectRemoved:*} / "Object Deleted" for COGs deleted from its bucket).
  */
 public final class S3EventParser {
 
@@ -51,7 +53,20 @@ public final class S3EventParser {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record EventBridgeEvent(String source, @JsonProperty("detail-type") String detailType, Entity detail) { }
 
+    /** EventBridge's detail-type for a notification's eventName prefix. */
+    private static final Map<String, String> DETAIL_TYPES = Map.of("ObjectCreated:", "Object Created",
+            "ObjectRemoved:", "Object Deleted");
+
     public List<UploadKey> parse(String body) throws IOException {
+        return objects(body, "ObjectCreated:");
+    }
+
+    /**
+     * The objects of the events of one kind: notification records whose {@code eventName} starts with
+     * {@code eventNamePrefix} ({@code ObjectCreated:}, {@code ObjectRemoved:}), or an EventBridge event of the
+     * matching detail-type ({@code Object Created}, {@code Object Deleted}).
+     */
+    public List<UploadKey> objects(String body, String eventNamePrefix) throws IOException {
         JsonNode root = JSON.readTree(body);
         if (root.hasNonNull("Type") && root.hasNonNull("Message")) {
             root = JSON.readTree(root.get("Message").asText()); // SNS fan-out
@@ -65,7 +80,7 @@ public final class S3EventParser {
             if (!"aws.s3".equals(event.source())) {
                 throw new IllegalArgumentException("an EventBridge event from " + event.source() + ", not from aws.s3");
             }
-            if ("Object Created".equals(event.detailType())) {
+            if (event.detailType() != null && event.detailType().equals(DETAIL_TYPES.get(eventNamePrefix))) {
                 uploads.add(upload(event.detail(), root));
             }
             return uploads;
@@ -74,7 +89,7 @@ public final class S3EventParser {
             throw new IllegalArgumentException("neither an S3 event notification (no Records array) nor an EventBridge event");
         }
         for (NotificationRecord r : JSON.treeToValue(root, Notification.class).records()) {
-            if (r.eventName() != null && r.eventName().startsWith("ObjectCreated:")) {
+            if (r.eventName() != null && r.eventName().startsWith(eventNamePrefix)) {
                 uploads.add(upload(r.s3(), r));
             }
         }

@@ -23,7 +23,7 @@ class AerialKeyTest {
         assertEquals("Ventura_USDA_1947_frames", k.collection());
         assertEquals("ventura_usda_1947_frames", k.collectionTable());
         assertEquals("bw/Ventura/USDA_1947/frames/cog/AXI-1947-3K-12.tif", k.withStage(AerialKey.Stage.COG).key());
-        assertEquals("bw/Ventura/USDA_1947/frames/cog/tile_index/Ventura_USDA_1947_frames.zip", k.tileIndexZipKey());
+        assertEquals("bw/Ventura/USDA_1947/frames/cog/tile_index/Ventura_USDA_1947_frames_idx.zip", k.tileIndexZipKey());
         assertEquals("mapfiles/ventura_usda_1947_frames.map", k.mapfileKey());
         assertEquals("AXI-1947-3K-12", k.baseName());
     }

@@ -133,7 +133,7 @@ class AerialRoutesTest {
         p.put(BUCKET, src, bytes);
 
         await("COG and mapfile", Duration.ofSeconds(60), () -> has(cog) && has(map));
-        assertTrue(has("nc/Suffolk/USDA_1962/mosaic/cog/tile_index/Suffolk_USDA_1962_mosaic.zip"), p.keys(BUCKET).toString());
+        assertTrue(has("nc/Suffolk/USDA_1962/mosaic/cog/tile_index/Suffolk_USDA_1962_mosaic_idx.zip"), p.keys(BUCKET).toString());
         assertArrayEquals(bytes, p.get(BUCKET, src), "the upload is left as it was");
         CogValidator.Result v = validate(cog);
         assertTrue(v.valid(), v.summary());
@@ -144,14 +144,14 @@ class AerialRoutesTest {
         assertEquals("image/tiff; application=geotiff; profile=cloud-optimized", p.head(BUCKET, cog).contentType());
 
         String mapfile = new String(p.get(BUCKET, map), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(mapfile.contains("TILEINDEX \"suffolk_usda_1962_mosaic_footprints\""), mapfile);
+        assertTrue(mapfile.contains("TILEINDEX \"Suffolk_USDA_1962_mosaic_index\""), mapfile);
         assertTrue(mapfile.contains("TILEITEM \"location\""), mapfile);
         assertTrue(mapfile.contains("TILESRS \"src_srs\""), mapfile);
         assertTrue(mapfile.contains("CONNECTIONTYPE POSTGIS"), mapfile);
         assertFalse(mapfile.toLowerCase().contains("password"), mapfile);
         assertFalse(mapfile.contains("AWS_"), mapfile);
         assertFalse(mapfile.contains(secretKey()), mapfile);
-        assertRendered(mapfile, "suffolk_usda_1962_mosaic");
+        assertRendered(mapfile, "Suffolk_USDA_1962_mosaic");
         assertTrue(Files.notExists(dir.resolve("scratch/aerial")) || isEmpty(dir.resolve("scratch/aerial")),
                 "scratch space cleaned");
     }
@@ -227,14 +227,14 @@ class AerialRoutesTest {
             assertEquals(1, info.bandCount());
             assertTrue(info.is3857());
         }
-        String zipKey = prefix + "cog/tile_index/Ventura_USGS_1947_frames.zip";
+        String zipKey = prefix + "cog/tile_index/Ventura_USGS_1947_frames_idx.zip";
         await("zip with both rows", Duration.ofSeconds(20), () -> has(zipKey) && zipFeatures(zipKey) == 2);
         String mapfile = new String(p.get(BUCKET, "mapfiles/ventura_usgs_1947_frames.map"), java.nio.charset.StandardCharsets.UTF_8);
         assertFalse(mapfile.contains(secretKey()));
         // the two frames are far apart: look at the hillshade one
         Envelope shade = new PostgisTileIndex(pg.dataSource()).entries("ventura_usgs_1947_frames").stream()
                 .filter(x -> x.name().equals("shade.tif")).findFirst().orElseThrow().footprint().envelope();
-        assertRendered(mapfile, "ventura_usgs_1947_frames", shade);
+        assertRendered(mapfile, "Ventura_USGS_1947_frames", shade);
     }
 
     /** Features in the zipped shapefile, read back with OGR. */
@@ -308,6 +308,18 @@ class AerialRoutesTest {
     }
 
     @Test
+    void aFrameNameWithoutRollGetsAnErrorRecordBeforeAnythingIsWritten() throws Exception {
+        // the original's rule: frames are <date>_<roll>-<frame>; only AMS and USGS may leave the roll out
+        String src = "bw/Kern/USDA_1951/frames/georef/1951_12.tif";
+        p.put(BUCKET, src, sample(TestRasters.BYTE_UTM11));
+        await("error record", Duration.ofSeconds(60), () -> has("errors/" + src + ".json"));
+        Map<String, Object> r = errorRecord(src);
+        assertTrue(r.get("reason").toString().contains("has no roll"), r.toString());
+        assertFalse(has("bw/Kern/USDA_1951/frames/cog/1951_12.tif"), "no COG without its index row");
+        assertFalse(has("mapfiles/kern_usda_1951_frames.map"));
+    }
+
+    @Test
     void gdalFailingWhileWarpingIsChargedToAerialReprojectAndLeavesNoScratch() throws Exception {
         Path work = Files.createDirectories(dir.resolve("corrupt"));
         String src = "nc/Inyo/USDA_1960/frames/georef/corrupt.tif";
@@ -337,15 +349,23 @@ class AerialRoutesTest {
     }
 
     @Test
-    void anUploadIntoCogIsLeftAloneAndDoesNotLoop() throws Exception {
+    void aCogPutStraightIntoCogIsIndexedOnceAndDoesNotLoop() throws Exception {
         String key = "nc/Marin/USDA_1970/mosaic/cog/handmade.tif";
         p.put(BUCKET, key, sample(TestRasters.RGB_UTM18));
+        await("row and mapfile", Duration.ofSeconds(60), () -> has("mapfiles/marin_usda_1970_mosaic.map"));
         List<String> before = p.keys(BUCKET).stream().filter(k -> k.contains("Marin")).toList();
+        var mapHead = p.head(BUCKET, "mapfiles/marin_usda_1970_mosaic.map");
         Thread.sleep(2_000); // ten listings
         assertEquals(before, p.keys(BUCKET).stream().filter(k -> k.contains("Marin")).toList());
-        assertEquals(List.of(key), before);
+        assertEquals(mapHead.eTag(), p.head(BUCKET, "mapfiles/marin_usda_1970_mosaic.map").eTag(), "indexed once");
         assertFalse(has("errors/" + key + ".json"));
-        assertFalse(has("mapfiles/marin_usda_1970_mosaic.map"));
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name, src_srs FROM marin_usda_1970_mosaic")) {
+            assertTrue(rs.next());
+            assertEquals("handmade.tif", rs.getString(1));
+            assertEquals("EPSG:32618", rs.getString(2), "the CRS of the file at location");
+            assertFalse(rs.next());
+        }
     }
 
     @Test

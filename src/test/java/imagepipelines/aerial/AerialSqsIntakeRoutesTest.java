@@ -61,14 +61,18 @@ class AerialSqsIntakeRoutesTest {
     }
 
     static void notify(String key) {
+        notify(key, "ObjectCreated:Put");
+    }
+
+    static void notify(String key, String eventName) {
         String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
         String event = """
             {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-west-2",
-              "eventTime":"2026-11-21T08:00:00.000Z","eventName":"ObjectCreated:Put",
+              "eventTime":"2026-11-21T08:00:00.000Z","eventName":"%s",
               "s3":{"s3SchemaVersion":"1.0","configurationId":"aerial",
                     "bucket":{"name":"%s","arn":"arn:aws:s3:::%s"},
                     "object":{"key":"%s","size":1234,"eTag":"0123456789abcdef","sequencer":"0055AED6DCD90281E5"}}}]}
-            """.formatted(BUCKET, BUCKET, encoded);
+            """.formatted(eventName, BUCKET, BUCKET, encoded);
         p.stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(event));
     }
 
@@ -89,9 +93,10 @@ class AerialSqsIntakeRoutesTest {
         byte[] rgb = TestPipelines.resource("/geotiff/" + TestRasters.RGB_UTM18);
         p.put(BUCKET, src, rgb);
         notify(src);
-        // mapfiles/<collection lower case>.map, spaces and all (CONTRACTS §3); the table name is sanitised
+        // mapfiles/<table>.map: one name for the mapfile and the table, spaces as '_' (issue 17 item 9; the
+        // original's maintenance job pairs mapfiles and tables by it)
         await("COG and mapfile", Duration.ofSeconds(60),
-                () -> has(cog) && has("mapfiles/san luis obispo_usda_1949_mosaic.map"));
+                () -> has(cog) && has("mapfiles/san_luis_obispo_usda_1949_mosaic.map"));
         await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
         Path local = dir.resolve("cog.tif");
         Files.write(local, p.get(BUCKET, cog));
@@ -103,7 +108,7 @@ class AerialSqsIntakeRoutesTest {
         assertEquals(1, entries.size());
         assertEquals("Landsat scene+1.tif", entries.get(0).name());
         assertTrue(entries.get(0).location().endsWith("/cog/Landsat%20scene%2B1.tif"), entries.get(0).location());
-        String mapKey = p.keys(BUCKET).stream().filter(k -> k.startsWith("mapfiles/")).findFirst().orElseThrow();
+        String mapKey = "mapfiles/san_luis_obispo_usda_1949_mosaic.map";
         String mapfile = new String(p.get(BUCKET, mapKey), StandardCharsets.UTF_8);
         assertTrue(mapfile.contains("CONNECTIONTYPE OGR"), mapfile);
         assertTrue(mapfile.contains("TILEITEM \"location\""), mapfile);
@@ -163,5 +168,64 @@ class AerialSqsIntakeRoutesTest {
         assertTrue(record.contains("not a raster GDAL can read"), record);
         assertFalse(record.contains(imagepipelines.local.LocalStack.SECRET_KEY));
         assertFalse(has("bw/Inyo/USGS_1944/frames/cog/notes.tif"));
+    }
+
+    /** Features in a zipped shapefile of the bucket, read back with OGR. */
+    static int zipFeatures(String key) throws Exception {
+        Path zip = dir.resolve("ti-" + System.nanoTime() + ".zip");
+        Files.write(zip, p.get(BUCKET, key));
+        String out = TestRasters.run("ogrinfo", "-ro", "-so", "-al", "/vsizip/" + zip);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Feature Count: (\\d+)").matcher(out);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    @Test
+    void theIndexFollowsTheBucketACogPutIntoCogIsIndexedAndADeletedCogLeavesTheIndex() throws Exception {
+        String prefix = "nc/Marin/USDA_1970/mosaic/";
+        String collection = "Marin_USDA_1970_mosaic";
+        String zipKey = prefix + "cog/tile_index/" + collection + "_idx.zip";
+        byte[] rgb = TestPipelines.resource("/geotiff/" + TestRasters.RGB_UTM18);
+        // through the pipeline
+        p.put(BUCKET, prefix + "georef/made.tif", rgb);
+        notify(prefix + "georef/made.tif");
+        await("COG", Duration.ofSeconds(60), () -> has(prefix + "cog/made.tif") && has(zipKey));
+        // by hand, straight into cog/ (as the original's sandbox scripts did)
+        Path local = dir.resolve("handmade.tif");
+        new CogConverter().convert(BandMode.NC, TestRasters.sample(dir, TestRasters.RGB_UTM18), local);
+        p.put(BUCKET, prefix + "cog/handmade.tif", Files.readAllBytes(local));
+        notify(prefix + "cog/handmade.tif");
+        await("two rows", Duration.ofSeconds(60),
+                () -> new GeoPackageTileIndex(gpkg).entries(collection).size() == 2);
+        await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
+        TileIndexEntry hand = new GeoPackageTileIndex(gpkg).entries(collection).get(0);
+        assertEquals("handmade.tif", hand.name());
+        assertEquals("EPSG:3857", hand.srcSrs());
+        assertEquals("MULTIPLE", hand.date());
+        await("zip with both", Duration.ofSeconds(20), () -> {
+            try {
+                return zipFeatures(zipKey) == 2;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        // the pipeline's own COG announced again: not indexed twice, nothing written
+        var zipHead = p.head(BUCKET, zipKey);
+        notify(prefix + "cog/made.tif");
+        await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
+        assertEquals(zipHead.eTag(), p.head(BUCKET, zipKey).eTag());
+
+        // deleted: the row goes, the downloads and the mapfile follow
+        p.s3().deleteObject(r -> r.bucket(BUCKET).key(prefix + "cog/handmade.tif"));
+        notify(prefix + "cog/handmade.tif", "ObjectRemoved:Delete");
+        await("row removed", Duration.ofSeconds(30),
+                () -> new GeoPackageTileIndex(gpkg).entries(collection).size() == 1);
+        await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
+        assertEquals("made.tif", new GeoPackageTileIndex(gpkg).entries(collection).get(0).name());
+        assertEquals(1, zipFeatures(zipKey));
+        // a removal event for an object that exists again (a later upload) changes nothing
+        notify(prefix + "cog/made.tif", "ObjectRemoved:Delete");
+        await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
+        assertEquals(1, new GeoPackageTileIndex(gpkg).entries(collection).size());
+        assertFalse(p.keys(BUCKET).stream().anyMatch(k -> k.startsWith("errors/nc/Marin")), p.keys(BUCKET).toString());
     }
 }

@@ -70,12 +70,12 @@ class MapfileWriterTest {
         Envelope extent = store.extent(COLLECTION).orElseThrow();
         String map = MapfileWriter.write(new MapfileWriter.Spec(COLLECTION, "Test mosaic", extent,
                 new MapfileWriter.Postgis(pg.conninfo(), TileIndexStore.tableName(COLLECTION)),
-                "https://maps.example.org/wms"));
+                "https://maps.example.org/wms/?map=/mapfiles/test_usgs_1999_mosaic.map&", "stderr"));
         assertTrue(map.contains("CONNECTIONTYPE POSTGIS"), map);
-        assertTrue(map.contains("TILEINDEX \"test_usgs_1999_mosaic_footprints\""), map);
+        assertTrue(map.contains("TILEINDEX \"Test_USGS_1999_mosaic_index\""), map);
         assertTrue(map.contains("TILEITEM \"location\""));
         assertTrue(map.contains("TILESRS \"src_srs\""));
-        assertTrue(map.contains("DATA \"geom from test_usgs_1999_mosaic using unique id using srid=3857\""), map);
+        assertTrue(map.contains("DATA \"geom from test_usgs_1999_mosaic using unique oid using srid=3857\""), map);
         assertFalse(map.toLowerCase().contains("password"));
         assertFalse(map.contains("AWS_"));
         assertRendered(map, extent, "pg");
@@ -88,7 +88,7 @@ class MapfileWriterTest {
         store.upsert(COLLECTION, east);
         Envelope extent = store.extent(COLLECTION).orElseThrow();
         String map = MapfileWriter.write(new MapfileWriter.Spec(COLLECTION, null, extent,
-                new MapfileWriter.GeoPackage(store.file(), TileIndexStore.tableName(COLLECTION)), null));
+                new MapfileWriter.GeoPackage(store.file(), TileIndexStore.tableName(COLLECTION)), null, null));
         assertTrue(map.contains("CONNECTIONTYPE OGR"), map);
         assertRendered(map, extent, "gpkg");
     }

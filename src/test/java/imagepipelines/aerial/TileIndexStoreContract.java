@@ -22,8 +22,8 @@ abstract class TileIndexStoreContract {
 
     static TileIndexEntry entry(String name, double x0) {
         return new TileIndexEntry(name, "/vsicurl/https://bucket.s3.amazonaws.com/bw/" + name, "EPSG:3857", "1947",
-                "AXI-3K", name.replaceAll("\\D", ""), "https://bucket.s3.amazonaws.com/bw/cog/" + name, null,
-                Footprint.of(new Envelope(x0, 4_000_000, x0 + 1000, 4_001_000)));
+                "AXI-3K", name.replaceAll("\\D", ""), null, "https://bucket.s3.amazonaws.com/bw/cog/" + name,
+                "https://bucket.s3.amazonaws.com/bw/cog/tile_index/x_idx.zip", Footprint.of(new Envelope(x0, 4_000_000, x0 + 1000, 4_001_000)));
     }
 
     @Test
@@ -47,7 +47,7 @@ abstract class TileIndexStoreContract {
         assertEquals("1947", e.date());
         assertEquals("AXI-3K", e.roll());
         assertEquals("12", e.frameNum());
-        assertNull(e.scanUrl());
+        assertNull(e.dlOrig());
         assertEquals(new Envelope(-13_100_000, 4_000_000, -13_099_000, 4_001_000), e.footprint().envelope());
         assertEquals(new Envelope(-13_100_000, 4_000_000, -13_098_500, 4_001_000), store().extent(c).orElseThrow());
     }
@@ -57,16 +57,16 @@ abstract class TileIndexStoreContract {
         String c = freshCollection();
         store().upsert(c, entry("f-12.tif", -13_100_000));
         store().upsert(c, entry("f-13.tif", -13_099_500));
-        TileIndexEntry moved = entry("f-12.tif", -13_200_000).withAttributes("1947-06-02", "AXI-3K", "12", null,
-                "https://example.org/scan.tif");
+        TileIndexEntry moved = entry("f-12.tif", -13_200_000).with(new FrameAttributes("1947-06-02", "AXI-3K", "12",
+                "https://example.org/scan.tif", null, null));
         store().upsert(c, moved);
         store().upsert(c, moved);
         List<TileIndexEntry> all = store().entries(c);
         assertEquals(2, all.size(), "one row per COG, whatever the number of runs");
         TileIndexEntry e = all.get(0);
         assertEquals("1947-06-02", e.date());
-        assertEquals("https://example.org/scan.tif", e.scanUrl());
-        assertNull(e.cogUrl());
+        assertEquals("https://example.org/scan.tif", e.dlOrig());
+        assertNull(e.dlGeoref());
         assertEquals(-13_200_000, e.footprint().envelope().minX(), 0.01);
     }
 
