@@ -278,6 +278,64 @@ class FacesRoutesTest {
         assertEquals("awaiting", api.target("photo", s.pk).state);
     }
 
+    /**
+     * Issue 16.2: the query of api_url was kept, so {@code http://127.0.0.1:8080/maintenance/on?x=} made the POST
+     * switch maintenance mode on. Every form that could steer the POST is refused as a whole, dead-lettered with
+     * the reason, before any photo is fetched.
+     */
+    @Test
+    void apiUrlThatCouldSteerThePostIsDeadLetteredBeforeAnySourceIsProcessed() throws Exception {
+        drainDlq();
+        Src s = expect("photo", "astronaut-1face.png");
+        String base = api.url();
+        String port = base.substring(base.lastIndexOf(':') + 1);
+        Map<String, String> forms = new LinkedHashMap<>();
+        forms.put(base + "/maintenance/on?x=", "must not have a query");
+        forms.put(base + "#x", "must not have a fragment");
+        forms.put("http://user:pw@127.0.0.1:" + port, "user information");
+        forms.put(base + "/%2e%2e/maintenance", "percent-encoded");
+        forms.put(base + "/a%2fb", "percent-encoded");
+        forms.put(base + "/a%5cb", "percent-encoded");
+        forms.put(base + "/x/../maintenance", ". or .. path segments");
+        forms.put("http://169.254.169.254", "host 169.254.169.254 is not in faces.allowed-hosts");
+        forms.put("http://2852039166", "host 2852039166 (the IPv4 address 169.254.169.254) is not in faces.allowed-hosts");
+        int photosBefore = api.photoRequests();
+        int postsBefore = api.posts().size();
+        for (String apiUrl : forms.keySet()) {
+            sendSqs(request(s).replace("\"api_url\":\"" + base + "\"", "\"api_url\":" + JSON.writeValueAsString(apiUrl)));
+        }
+        List<String> dead = new ArrayList<>();
+        await("a dead letter per form", Duration.ofSeconds(30), () -> {
+            dead.addAll(drainDlq());
+            return dead.size() >= forms.size();
+        });
+        assertEquals(forms.size(), dead.size(), dead.toString());
+        for (Map.Entry<String, String> f : forms.entrySet()) {
+            JsonNode d = dead.stream().map(FacesRoutesTest::json).filter(x -> x.get("request").asText()
+                    .contains(f.getKey().replace("/", "\\/"))  || x.get("request").asText().contains(f.getKey()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no dead letter for " + f.getKey() + ": " + dead));
+            assertEquals("INVALID_REQUEST", d.get("error").asText());
+            assertTrue(d.get("reason").asText().startsWith("api_url: ") && d.get("reason").asText().contains(f.getValue()),
+                    f.getKey() + " -> " + d.get("reason").asText());
+        }
+        HttpResponse<String> r = postHttp(request(s).replace("\"api_url\":\"" + base + "\"",
+                "\"api_url\":\"" + base + "/maintenance/on?x=\""));
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("api_url: must not have a query"), r.body());
+        Thread.sleep(300);
+        assertEquals(photosBefore, api.photoRequests(), "no photo fetched for a refused request");
+        assertEquals(postsBefore, api.posts().size(), "nothing posted for a refused request");
+        assertEquals("awaiting", api.target("photo", s.pk).state);
+    }
+
+    static JsonNode json(String s) {
+        try {
+            return JSON.readTree(s);
+        } catch (Exception e) {
+            throw new AssertionError(s, e);
+        }
+    }
+
     @Test
     void badSourcesFailAloneWithTheirReasons() throws Exception {
         drainDlq();
