@@ -427,22 +427,29 @@ class FacesRoutesTest {
 
     @Test
     void receiver4xxIsRecordedWithTheReasonAndNotRetried() throws Exception {
-        Src groupRef = expect("reference", "group-6faces.jpg");
         Src wrongToken = expect("photo", "cat-0faces.png");
         Src unknownPk = new Src(987654321L, "photo", api.photoUrl("cat-0faces.png"), "t".repeat(40));
         Src wrong = new Src(wrongToken.pk, wrongToken.type, wrongToken.photo, "w".repeat(40));
-        String id = sendSqs(request(groupRef, wrong, unknownPk));
+        String id = sendSqs(request(wrong, unknownPk));
         FacesJob job = awaitJob(id);
-        assertEquals(3, job.failedCount(), () -> job.outcomes().toString());
-        assertTrue(outcome(job, groupRef).reason().contains("400") && outcome(job, groupRef).reason().contains("exactly one face"),
-                outcome(job, groupRef).reason());
-        assertEquals("rejected", api.target("reference", groupRef.pk).state);
-        assertTrue(outcome(job, wrong).reason().contains("403"), outcome(job, wrong).reason());
+        assertEquals(2, job.failedCount(), () -> job.outcomes().toString());
+        assertTrue(outcome(job, wrong).reason().contains("403") && outcome(job, wrong).reason().contains("Invalid token."),
+                outcome(job, wrong).reason());
         assertTrue(outcome(job, unknownPk).reason().contains("404"), outcome(job, unknownPk).reason());
-        assertEquals(1, api.posts("reference", groupRef.pk).size());
         assertEquals(1, api.posts("photo", wrong.pk).size());
         assertEquals(1, api.posts("photo", unknownPk.pk).size());
         drainDlq();
+    }
+
+    /** Upstream answers 200 to a reference with several faces and marks it rejected: posted once, not a failure. */
+    @Test
+    void aReferenceWithSeveralFacesIsPostedAndTheReceiverRejectsIt() throws Exception {
+        Src groupRef = expect("reference", "group-6faces.jpg");
+        FacesJob job = awaitJob(sendSqs(request(groupRef)));
+        assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
+        assertEquals(6, outcome(job, groupRef).faces());
+        assertEquals("rejected", api.target("reference", groupRef.pk).state);
+        assertEquals(List.of(200), api.posts("reference", groupRef.pk).stream().map(FakeFaceApi.Post::status).toList());
     }
 
     @Test
