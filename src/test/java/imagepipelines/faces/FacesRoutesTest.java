@@ -60,7 +60,9 @@ class FacesRoutesTest {
         api.photo("bomb.png", ImageDimensionsTest.pngBomb(30000, 30000));
         Map<String, String> o = new LinkedHashMap<>();
         o.put("pipelines.workflows", "faces");
-        o.put("pipelines.local.queues", QUEUE);
+        o.put("pipelines.local.queues", QUEUE + "," + QUEUE + "-posts");
+        // the stand-in does not throttle here (FacesThrottleRoutesTest does)
+        o.put("faces.post.rate-per-minute", "60000");
         o.put("faces.queue.wait-seconds", "1");
         o.put("faces.allowed-hosts", "127.0.0.1");
         o.put("faces.workers", "2");
@@ -458,7 +460,7 @@ class FacesRoutesTest {
         assertEquals(1, awaitJob(sendSqs(request(s))).succeededCount());
         FacesJob again = awaitJob(sendSqs(request(s)));
         assertEquals(1, again.failedCount());
-        assertTrue(outcome(again, s).reason().contains("not awaiting processing"), outcome(again, s).reason());
+        assertTrue(outcome(again, s).reason().contains("This object is not processing."), outcome(again, s).reason());
         assertEquals(List.of(200, 400), api.posts("photo", s.pk).stream().map(FakeFaceApi.Post::status).toList());
         drainDlq();
     }
