@@ -401,6 +401,61 @@ class FacesRoutesTest {
         assertTrue(dead.get(0).contains("not a decodable image"), dead.get(0));
     }
 
+    /**
+     * Issue 16.4: a request at the size limit (10,000 sources) whose sources all failed made one dead letter larger
+     * than SQS takes (MessageTooLong), so nothing was written. It is now split into parts within 256 KiB.
+     */
+    @Test
+    void aFailedRequestAtTheSizeLimitIsDeadLetteredInPartsWithinSqsLimit() throws Exception {
+        drainDlq();
+        int n = 10_000;
+        List<Map<String, Object>> sources = new ArrayList<>();
+        String longPath = "members/2026/albums/" + "summer-party-".repeat(6);
+        String signature = "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=" + "f".repeat(64) + "&X-Amz-Credential="
+                + "A".repeat(120);
+        for (int i = 0; i < n; i++) {
+            sources.add(Map.of("pk", 2_000_000 + i, "type", i % 2 == 0 ? "photo" : "reference",
+                    "photo_url", api.photoUrl(longPath + i + ".webp") + signature, "token", "s".repeat(30) + (1_000_000_000 + i)));
+        }
+        String body = JSON.writeValueAsString(Map.of("api_url", api.url(), "sources", sources));
+        HttpResponse<String> r = postHttp(body);
+        assertEquals(202, r.statusCode(), r.body());
+        String id = JSON.readTree(r.body()).get("request_id").asText();
+        FacesJob job = awaitJob(id);
+        assertEquals(n, job.failedCount());
+        List<JsonNode> parts = new ArrayList<>();
+        List<String> raw = new ArrayList<>();
+        await("every part of the dead letter", Duration.ofSeconds(60), () -> {
+            for (String d : drainDlq()) {
+                JsonNode j = json(d);
+                if (id.equals(j.get("request_id").asText())) {
+                    parts.add(j);
+                    raw.add(d);
+                }
+            }
+            return !parts.isEmpty() && parts.size() == parts.get(0).get("parts").asInt();
+        });
+        assertTrue(parts.size() > 1, "split into parts: " + parts.size());
+        java.util.Set<Long> pks = new java.util.HashSet<>();
+        java.util.Set<Integer> partNumbers = new java.util.HashSet<>();
+        for (int i = 0; i < parts.size(); i++) {
+            assertTrue(raw.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 256 * 1024,
+                    "part of " + raw.get(i).length() + " bytes");
+            assertFalse(raw.get(i).contains("s".repeat(30)), "no token");
+            assertFalse(raw.get(i).contains("X-Amz-Signature"), "no signature");
+            JsonNode d = parts.get(i);
+            assertEquals("ALL_SOURCES_FAILED", d.get("error").asText());
+            assertEquals("all 10000 source(s) failed", d.get("reason").asText());
+            partNumbers.add(d.get("part").asInt());
+            d.get("sources").forEach(x -> {
+                pks.add(x.get("pk").asLong());
+                assertTrue(x.get("reason").asText().contains("404"), x.toString());
+            });
+        }
+        assertEquals(parts.size(), partNumbers.size(), "distinct part numbers");
+        assertEquals(n, pks.size(), "every source in exactly one part");
+    }
+
     @Test
     void receiverAnswering500TwiceThen200GetsExactlyOneAcceptedPost() throws Exception {
         Src s = expect("photo", "astronaut-1face.png");
