@@ -15,38 +15,29 @@ public final class FacesSteps {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FacesSteps.class);
 
-    private final PhotoFetcher fetcher;
     private final FaceEncoder encoder;
     private final FacesPostDelivery delivery;
     private final FacesJobs jobs;
-    private final FacesStats stats;
 
-    public FacesSteps(PhotoFetcher fetcher, FaceEncoder encoder, FacesPostDelivery delivery, FacesJobs jobs,
-            FacesStats stats) {
-        this.fetcher = fetcher;
+    public FacesSteps(FaceEncoder encoder, FacesPostDelivery delivery, FacesJobs jobs) {
         this.encoder = encoder;
         this.delivery = delivery;
         this.jobs = jobs;
-        this.stats = stats;
     }
 
     public FacesJob start(Exchange ex) {
         return jobs.start(ex.getProperty("requestId", String.class), ex.getProperty("facesRequest", FacesRequest.class));
     }
 
-    public void download(Exchange ex) throws FaceSourceException, TransientFaceException {
-        FaceSource s = source(ex);
-        long t0 = System.nanoTime();
-        byte[] photo = fetcher.fetch(s.photoUrl());
-        stats.add("download", System.nanoTime() - t0);
-        ex.setProperty("photo", photo);
-    }
-
+    /** The downloaded photo's encodings; the photo's place among faces.download.in-flight is given back. */
     public void encode(Exchange ex) throws FaceSourceException {
-        byte[] photo = ex.getProperty("photo", byte[].class);
-        List<float[]> encodings = encoder.encodings(photo);
-        ex.removeProperty("photo");
-        ex.setProperty("encodings", encodings);
+        PhotoDownloads.HeldPhoto photo = ex.getProperty("photo", PhotoDownloads.HeldPhoto.class);
+        try {
+            ex.setProperty("encodings", encoder.encodings(photo.bytes()));
+        } finally {
+            photo.release();
+            ex.removeProperty("photo");
+        }
     }
 
     /** The encodings wait on the post queue for the receiver's rate limit; the poster records the outcome. */
@@ -65,7 +56,11 @@ public final class FacesSteps {
         if (s.token() != null && !s.token().isEmpty()) {
             reason = reason.replace(s.token(), FaceSource.MASK);
         }
-        ex.removeProperty("photo");
+        PhotoDownloads.HeldPhoto photo = ex.getProperty("photo", PhotoDownloads.HeldPhoto.class);
+        if (photo != null) {
+            photo.release();
+            ex.removeProperty("photo");
+        }
         LOG.warn("faces request {}: {} {} failed: {}", job(ex).requestId(), s.type(), s.pk(), reason);
         jobs.failed(job(ex), s, reason);
     }

@@ -34,7 +34,7 @@ import com.sun.net.httpserver.HttpServer;
  * {@link #failNext}, {@link #delayNext}.
  * <p>
  * It also serves photos ({@code GET /photos/NAME}): registered bytes, unknown names 404, and special ones:
- * {@code slow} (answers after {@code slowMillis}), {@code huge} (a 200 MB streamed body), {@code text} (no image),
+ * {@code slow} (answers after {@code slowMillis}), {@code drip} (one byte a second), {@code huge} (a 200 MB streamed body), {@code text} (no image),
  * {@code redirect-forbidden} (302 to 169.254.169.254), {@code redirect/NAME} (302 to /photos/NAME).
  */
 public final class FakeFaceApi implements AutoCloseable {
@@ -340,6 +340,23 @@ public final class FakeFaceApi implements AutoCloseable {
                         }
                     } catch (IOException e) {
                         // the client hung up
+                    }
+                }
+                case "drip" -> {
+                    // a photo host that sends one byte a second: an idle time-out never fires, only a deadline does
+                    http.getResponseHeaders().set("Content-Type", "image/jpeg");
+                    http.sendResponseHeaders(200, 1000);
+                    OutputStream out = http.getResponseBody();
+                    try {
+                        for (int i = 0; i < 1000; i++) {
+                            out.write(i == 0 ? 0xFF : 0xD8);
+                            out.flush();
+                            Thread.sleep(1000);
+                        }
+                    } catch (IOException e) {
+                        // the client hung up
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 }
                 case "text" -> {
