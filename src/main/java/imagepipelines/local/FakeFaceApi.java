@@ -35,7 +35,8 @@ import com.sun.net.httpserver.HttpServer;
  * <p>
  * It also serves photos ({@code GET /photos/NAME}): registered bytes, unknown names 404, and special ones:
  * {@code slow} (answers after {@code slowMillis}), {@code drip} (one byte a second), {@code huge} (a 200 MB streamed body), {@code text} (no image),
- * {@code redirect-forbidden} (302 to 169.254.169.254), {@code redirect/NAME} (302 to /photos/NAME).
+ * {@code redirect-forbidden} (302 to 169.254.169.254), {@code redirect/NAME} (302 to /photos/NAME), {@code redirect-shorthand/NAME} (302 to
+ * http://127.1:PORT/photos/NAME), {@code redirect-forbidden-decimal} (302 to http://2852039166/, 169.254.169.254).
  */
 public final class FakeFaceApi implements AutoCloseable {
 
@@ -370,6 +371,19 @@ public final class FakeFaceApi implements AutoCloseable {
                     http.sendResponseHeaders(302, -1);
                 }
                 default -> {
+                    if (name.startsWith("redirect-shorthand/")) {
+                        // the same server written as a shorthand IPv4 address (127.1 = 127.0.0.1)
+                        http.getResponseHeaders().set("Location", "http://127.1:" + server.getAddress().getPort()
+                                + "/photos/" + name.substring("redirect-shorthand/".length()));
+                        http.sendResponseHeaders(302, -1);
+                        return;
+                    }
+                    if (name.equals("redirect-forbidden-decimal")) {
+                        // 169.254.169.254 written as one decimal number
+                        http.getResponseHeaders().set("Location", "http://2852039166/latest/meta-data/iam/");
+                        http.sendResponseHeaders(302, -1);
+                        return;
+                    }
                     if (name.startsWith("redirect/")) {
                         http.getResponseHeaders().set("Location", "/photos/" + name.substring("redirect/".length()));
                         http.sendResponseHeaders(302, -1);

@@ -379,6 +379,22 @@ class FacesRoutesTest {
         assertEquals(List.of(), drainDlq());
     }
 
+    /**
+     * Issue 16.7: a redirect to {@code 127.1} was refused as "URL without host". It is read as the address it means:
+     * followed when that address is allowed, refused with the right reason when not.
+     */
+    @Test
+    void redirectsToShorthandIpv4HostsAreCheckedAsTheAddressTheyMean() throws Exception {
+        Src allowed = expect("photo", "redirect-shorthand/astronaut-1face.png");
+        Src forbidden = expect("photo", "redirect-forbidden-decimal");
+        FacesJob job = awaitJob(sendSqs(request(allowed, forbidden)));
+        assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
+        assertEquals(1, accepted(allowed).size());
+        assertEquals("redirect refused: host 2852039166 (the IPv4 address 169.254.169.254) is not in faces.allowed-hosts",
+                outcome(job, forbidden).reason());
+        assertEquals("awaiting", api.target("photo", forbidden.pk).state);
+    }
+
     @Test
     void aRequestWhoseSourcesAllFailIsDeadLetteredWithReasonsAndNoTokens() throws Exception {
         drainDlq();
