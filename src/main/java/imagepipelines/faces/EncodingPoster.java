@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * Posts one source's encodings to {@code {api_url}/api/facedetection/encodings/{type}/{pk}/} as
- * {@code {"token": ..., "encodings": [[128 floats], ...]}} and checks the answer: 2xx done; 5xx, 408, 429, time-outs
- * and refused connections are transient (the route retries them with backoff); any other status is a permanent
- * failure with the receiver's reason. Redirects are not followed (a POST is not re-sent elsewhere).
+ * {@code {"token": ..., "encodings": [[128 floats], ...]}} and checks the answer: 2xx done; 429 is
+ * {@link ReceiverThrottledException} (wait for Retry-After); 5xx, 408, time-outs and refused connections are
+ * transient (retried with backoff); any other status is a permanent failure with the receiver's reason. Redirects are not followed (a POST is not re-sent elsewhere).
  */
 public final class EncodingPoster {
 
@@ -58,7 +58,12 @@ public final class EncodingPoster {
 
     public void post(FacesRequest request, FaceSource source, List<float[]> encodings)
             throws FaceSourceException, TransientFaceException {
-        String url = request.resultUrl(source);
+        post(request.resultUrl(source), source, encodings);
+    }
+
+    /** Posts to {@code url}; a 429 is a {@link ReceiverThrottledException} carrying the receiver's Retry-After. */
+    public void post(String url, FaceSource source, List<float[]> encodings)
+            throws FaceSourceException, TransientFaceException {
         URI uri = policy.check(url);
         HttpRequest req = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMillis(timeoutMs))
@@ -83,10 +88,33 @@ public final class EncodingPoster {
             return;
         }
         String reason = reason(resp.body(), source.token());
+        if (status == 429) {
+            long retryAfter = retryAfterMs(resp.headers().firstValue("Retry-After").orElse(null));
+            throw new ReceiverThrottledException("receiver answered 429" + reason + ", Retry-After "
+                    + retryAfter / 1000 + " s (" + url + ")", retryAfter);
+        }
         if (status >= 500 || status == 408 || status == 429) {
             throw new TransientFaceException("receiver answered " + status + reason + " (" + url + ")");
         }
         throw new FaceSourceException("receiver answered " + status + reason + " (" + url + ")");
+    }
+
+    /** Retry-After in seconds (what the receiver sends) or an HTTP date; 60 s when absent or unreadable. */
+    static long retryAfterMs(String header) {
+        if (header == null || header.isBlank()) {
+            return 60_000;
+        }
+        try {
+            return Math.max(0, Long.parseLong(header.strip())) * 1000;
+        } catch (NumberFormatException e) {
+            try {
+                java.time.ZonedDateTime at = java.time.ZonedDateTime.parse(header.strip(),
+                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, at.toInstant().toEpochMilli() - System.currentTimeMillis());
+            } catch (java.time.format.DateTimeParseException e2) {
+                return 60_000;
+            }
+        }
     }
 
     private static String reason(String body, String token) {

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** One request being processed: the outcome of each source, collected from the parallel per-source routes. */
+/**
+ * One request being processed: the outcome of each source, collected from the parallel per-source routes (failed
+ * downloads and encodings) and from the poster (encodings delivered or refused by the receiver).
+ */
 public final class FacesJob {
 
     /** What happened to one source; {@code reason} is null on success. Never holds the token. */
@@ -18,6 +21,7 @@ public final class FacesJob {
     private final FacesRequest request;
     private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final long startNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
 
     public FacesJob(String requestId, FacesRequest request) {
         this.requestId = requestId;
@@ -32,12 +36,23 @@ public final class FacesJob {
         return request;
     }
 
-    public void succeeded(FaceSource s, int faces) {
-        outcomes.add(new Outcome(s.pk(), s.type(), s.photoUrl(), faces, null));
+    /** Records a source's outcome; true for the one call that completes the request (every source has one). */
+    public boolean succeeded(FaceSource s, int faces) {
+        return record(new Outcome(s.pk(), s.type(), s.photoUrl(), faces, null));
     }
 
-    public void failed(FaceSource s, String reason) {
-        outcomes.add(new Outcome(s.pk(), s.type(), s.photoUrl(), -1, reason));
+    /** Records a source's failure; true for the one call that completes the request. */
+    public boolean failed(FaceSource s, String reason) {
+        return record(new Outcome(s.pk(), s.type(), s.photoUrl(), -1, reason));
+    }
+
+    private boolean record(Outcome o) {
+        outcomes.add(o);
+        return outcomes.size() >= request.sources().size() && completed.compareAndSet(false, true);
+    }
+
+    public boolean complete() {
+        return completed.get();
     }
 
     public List<Outcome> outcomes() {

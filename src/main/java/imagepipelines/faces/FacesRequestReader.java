@@ -51,10 +51,11 @@ public final class FacesRequestReader {
         while (apiUrl.endsWith("/")) {
             apiUrl = apiUrl.substring(0, apiUrl.length() - 1);
         }
-        String apiProblem = policy.problem(apiUrl);
+        String apiProblem = policy.apiUrlProblem(apiUrl);
         if (apiProblem != null) {
             throw new InvalidFacesRequestException("api_url: " + apiProblem);
         }
+        apiUrl = UrlPolicy.normalized(apiUrl);
         JsonNode sources = root.get("sources");
         if (sources == null || !sources.isArray()) {
             throw new InvalidFacesRequestException("sources must be a list");

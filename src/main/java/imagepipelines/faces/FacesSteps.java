@@ -8,131 +8,78 @@ import org.apache.camel.Exchange;
 /**
  * The Java side of the faces routes' stages. State lives in exchange properties: {@code facesRequest},
  * {@code facesJob} (shared by the per-source sub-exchanges), {@code source}, {@code photo}, {@code encodings}.
+ * A source ends here when its download or encoding fails; computed encodings go to the post queue
+ * ({@link FacesPostDelivery}), whose poster records their outcome.
  */
 public final class FacesSteps {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FacesSteps.class);
 
-    private final PhotoFetcher fetcher;
     private final FaceEncoder encoder;
-    private final EncodingPoster poster;
-    private final FacesStats stats;
-    /** The last finished requests by id (outcomes only, no tokens), for GET /faces/requests/{id} and tests. */
-    private final Map<String, FacesJob> finished = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, FacesJob> e) {
-                    return size() > 1000;
-                }
-            });
+    private final FacesPostDelivery delivery;
+    private final FacesJobs jobs;
 
-    public FacesSteps(PhotoFetcher fetcher, FaceEncoder encoder, EncodingPoster poster, FacesStats stats) {
-        this.fetcher = fetcher;
+    public FacesSteps(FaceEncoder encoder, FacesPostDelivery delivery, FacesJobs jobs) {
         this.encoder = encoder;
-        this.poster = poster;
-        this.stats = stats;
+        this.delivery = delivery;
+        this.jobs = jobs;
     }
-
-    private final Map<String, FacesJob> running = new java.util.concurrent.ConcurrentHashMap<>();
 
     public FacesJob start(Exchange ex) {
-        String id = ex.getProperty("requestId", String.class);
-        FacesJob job = new FacesJob(id, ex.getProperty("facesRequest", FacesRequest.class));
-        running.put(id, job);
-        return job;
+        return jobs.start(ex.getProperty("requestId", String.class), ex.getProperty("facesRequest", FacesRequest.class));
     }
 
-    public void download(Exchange ex) throws FaceSourceException, TransientFaceException {
-        FaceSource s = source(ex);
-        long t0 = System.nanoTime();
-        byte[] photo = fetcher.fetch(s.photoUrl());
-        stats.add("download", System.nanoTime() - t0);
-        ex.setProperty("photo", photo);
-    }
-
+    /** The downloaded photo's encodings; the photo's place among faces.download.in-flight is given back. */
     public void encode(Exchange ex) throws FaceSourceException {
-        byte[] photo = ex.getProperty("photo", byte[].class);
-        List<float[]> encodings = encoder.encodings(photo);
-        ex.removeProperty("photo");
-        ex.setProperty("encodings", encodings);
+        PhotoDownloads.HeldPhoto photo = ex.getProperty("photo", PhotoDownloads.HeldPhoto.class);
+        try {
+            ex.setProperty("encodings", encoder.encodings(photo.bytes()));
+        } finally {
+            photo.release();
+            ex.removeProperty("photo");
+        }
     }
 
+    /** The encodings wait on the post queue for the receiver's rate limit; the poster records the outcome. */
     @SuppressWarnings("unchecked")
-    public void post(Exchange ex) throws FaceSourceException, TransientFaceException {
+    public void queuePost(Exchange ex) throws Exception {
         FacesJob job = job(ex);
-        long t0 = System.nanoTime();
-        poster.post(job.request(), source(ex), ex.getProperty("encodings", List.class));
-        stats.add("post", System.nanoTime() - t0);
-    }
-
-    public void succeeded(Exchange ex) {
-        FaceSource s = source(ex);
-        int faces = ex.getProperty("encodings", List.class).size();
-        job(ex).succeeded(s, faces);
-        LOG.info("faces request {}: {} {}: {} encoding(s) accepted",
-                job(ex).requestId(), s.type(), s.pk(), faces);
+        delivery.queue(job.requestId(), job.request(), source(ex), ex.getProperty("encodings", List.class));
+        ex.removeProperty("encodings");
     }
 
     /** Records a failed source (called by the error handler); the token never appears in the reason. */
-    public void failed(Exchange ex) {
+    public void failed(Exchange ex) throws Exception {
         FaceSource s = source(ex);
         Throwable e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = e == null ? "unknown failure" : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (s.token() != null && !s.token().isEmpty()) {
             reason = reason.replace(s.token(), FaceSource.MASK);
         }
-        ex.removeProperty("photo");
-        job(ex).failed(s, reason);
-        LOG.warn("faces request {}: {} {} failed: {}", job(ex).requestId(), s.type(),
-                s.pk(), reason);
+        PhotoDownloads.HeldPhoto photo = ex.getProperty("photo", PhotoDownloads.HeldPhoto.class);
+        if (photo != null) {
+            photo.release();
+            ex.removeProperty("photo");
+        }
+        LOG.warn("faces request {}: {} {} failed: {}", job(ex).requestId(), s.type(), s.pk(), reason);
+        jobs.failed(job(ex), s, reason);
     }
 
-    /** Logs the request's summary; true when every source failed (the request goes to the dead-letter queue). */
-    public boolean finish(Exchange ex) {
+    /** Every source of the request is encoded and queued for posting, or failed: the request message can go. */
+    public void handedOver(Exchange ex) {
         FacesJob job = job(ex);
-        LOG.info("faces request {}: {} of {} source(s) done, {} failed, {} ms",
-                job.requestId(), job.succeededCount(), job.request().sources().size(), job.failedCount(), job.elapsedMs());
-        finished.put(job.requestId(), job);
-        running.remove(job.requestId());
-        return job.allFailed();
+        LOG.info("faces request {}: {} source(s) handed to the poster, {} failed, {} ms", job.requestId(),
+                job.request().sources().size() - job.failedCount(), job.failedCount(), job.elapsedMs());
     }
 
     /** GET /faces/requests/{id}: state and per-source outcomes (no tokens); null when unknown. */
     public Map<String, Object> status(String requestId) {
-        FacesJob job = finished(requestId);
-        String state = "finished";
-        if (job == null) {
-            job = running.get(requestId);
-            state = "running";
-        }
-        if (job == null) {
-            return null;
-        }
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("request_id", job.requestId());
-        m.put("state", state);
-        m.put("sources", job.request().sources().size());
-        m.put("succeeded", job.succeededCount());
-        m.put("failed", job.failedCount());
-        List<Map<String, Object>> outcomes = new java.util.ArrayList<>();
-        for (FacesJob.Outcome o : job.outcomes()) {
-            Map<String, Object> om = new java.util.LinkedHashMap<>();
-            om.put("pk", o.pk());
-            om.put("type", o.type());
-            if (o.ok()) {
-                om.put("faces", o.faces());
-            } else {
-                om.put("reason", o.reason());
-            }
-            outcomes.add(om);
-        }
-        m.put("outcomes", outcomes);
-        return m;
+        return jobs.status(requestId);
     }
 
     /** A finished request, or null (unknown, still running, or long ago). */
     public FacesJob finished(String requestId) {
-        return finished.get(requestId);
+        return jobs.finished(requestId);
     }
 
     private static FaceSource source(Exchange ex) {

@@ -1,42 +1,52 @@
 package imagepipelines.faces;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Downloads a photo: one overall time limit (connect, headers and body), a size cap checked while streaming (a
- * larger body is cut, not read), redirects followed here, at most {@code maxRedirects}, each one checked against
- * the {@link UrlPolicy} before it is requested.
+ * Downloads a photo asynchronously: no thread waits while the bytes come in, so a slow photo host holds no worker.
+ * Limits: {@code timeoutMs} to connect and to receive the response headers, and a total {@code deadlineMs} for the
+ * whole download (every redirect, headers and body; a host dripping bytes cannot stretch it); a size cap checked
+ * while streaming (a larger body is cut, not read); redirects followed here, at most {@code maxRedirects}, each
+ * checked against the {@link UrlPolicy} before it is requested. A download that is merely slow (deadline or time-out)
+ * is a permanent failure of the source for this request, not retried; refused connections, broken transfers, 5xx,
+ * 408 and 429 are transient.
  */
 public final class PhotoFetcher implements AutoCloseable {
 
     private final UrlPolicy policy;
     private final long timeoutMs;
+    private final long deadlineMs;
     private final long maxBytes;
     private final int maxRedirects;
     private final HttpClient http;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "faces-download-watchdog");
+        Thread t = new Thread(r, "faces-download-deadline");
         t.setDaemon(true);
         return t;
     });
 
-    public PhotoFetcher(UrlPolicy policy, long timeoutMs, long maxBytes, int maxRedirects) {
+    public PhotoFetcher(UrlPolicy policy, long timeoutMs, long deadlineMs, long maxBytes, int maxRedirects) {
         this.policy = policy;
         this.timeoutMs = timeoutMs;
+        this.deadlineMs = deadlineMs;
         this.maxBytes = maxBytes;
         this.maxRedirects = maxRedirects;
         this.http = HttpClient.newBuilder()
@@ -46,115 +56,208 @@ public final class PhotoFetcher implements AutoCloseable {
                 .build();
     }
 
-    public byte[] fetch(String url) throws FaceSourceException, TransientFaceException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        URI uri = policy.check(url);
-        for (int hop = 0; ; hop++) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                throw timedOut(url);
-            }
-            HttpRequest req = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMillis(left))
-                    .header("Accept", "image/webp,image/jpeg,image/png,*/*;q=0.5").build();
-            HttpResponse<InputStream> resp;
-            try {
-                resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-            } catch (HttpTimeoutException e) {
-                throw timedOut(url);
-            } catch (ConnectException e) {
-                throw new TransientFaceException("photo host refused the connection: " + UrlPolicy.withoutQuery(url));
-            } catch (IOException e) {
-                throw new TransientFaceException("photo download failed: " + e.getClass().getSimpleName() + " "
-                        + e.getMessage() + " (" + UrlPolicy.withoutQuery(url) + ")");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TransientFaceException("interrupted while downloading " + UrlPolicy.withoutQuery(url));
-            }
-            int status = resp.statusCode();
-            if (status >= 300 && status < 400 && resp.headers().firstValue("Location").isPresent()) {
-                close(resp.body());
-                if (hop >= maxRedirects) {
-                    throw new FaceSourceException("more than " + maxRedirects + " redirects: " + UrlPolicy.withoutQuery(url));
+    /** The photo's bytes; fails with {@link FaceSourceException} (permanent) or {@link TransientFaceException}. */
+    public CompletableFuture<byte[]> fetch(String url) {
+        URI uri;
+        try {
+            uri = policy.check(url);
+        } catch (FaceSourceException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Download d = new Download(url, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs));
+        ScheduledFuture<?> timer = watchdog.schedule(d::deadlineReached, deadlineMs, TimeUnit.MILLISECONDS);
+        d.result.whenComplete((b, e) -> timer.cancel(false));
+        d.hop(uri, 0);
+        return d.result;
+    }
+
+    /** One download: its hops, the transfer in progress (to cut at the deadline) and the outcome. */
+    private final class Download {
+        final String url;
+        final long deadlineNanos;
+        final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        final AtomicReference<CompletableFuture<?>> inProgress = new AtomicReference<>();
+        final AtomicReference<CappedBody> body = new AtomicReference<>();
+
+        Download(String url, long deadlineNanos) {
+            this.url = url;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        void deadlineReached() {
+            if (result.completeExceptionally(new FaceSourceException("photo download exceeded its deadline of "
+                    + deadlineMs + " ms (faces.download.deadline-ms); a slow photo host is not retried within one"
+                    + " request: " + UrlPolicy.withoutQuery(url)))) {
+                CappedBody b = body.get();
+                if (b != null) {
+                    b.cancel();
                 }
-                String location = resp.headers().firstValue("Location").get();
+                CompletableFuture<?> f = inProgress.get();
+                if (f != null) {
+                    f.cancel(true);
+                }
+            }
+        }
+
+        void hop(URI uri, int hop) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            if (left <= 0) {
+                deadlineReached();
+                return;
+            }
+            HttpRequest req = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMillis(Math.min(timeoutMs, left)))
+                    .header("Accept", "image/webp,image/jpeg,image/png,*/*;q=0.5").build();
+            CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(req, info -> {
+                boolean declaredTooLarge = info.headers().firstValueAsLong("Content-Length").orElse(-1) > maxBytes;
+                CappedBody b = new CappedBody(info.statusCode() == 200 ? maxBytes : -1, declaredTooLarge);
+                body.set(b);
+                return b;
+            });
+            inProgress.set(f);
+            f.whenComplete((resp, e) -> {
+                if (result.isDone()) {
+                    return;
+                }
+                try {
+                    if (e != null) {
+                        result.completeExceptionally(failure(e, uri));
+                    } else {
+                        answered(resp, uri, hop);
+                    }
+                } catch (RuntimeException x) {
+                    result.completeExceptionally(x);
+                }
+            });
+        }
+
+        private void answered(HttpResponse<byte[]> resp, URI uri, int hop) {
+            int status = resp.statusCode();
+            String where = UrlPolicy.withoutQuery(uri.toString());
+            if (status >= 300 && status < 400 && resp.headers().firstValue("Location").isPresent()) {
+                if (hop >= maxRedirects) {
+                    result.completeExceptionally(new FaceSourceException("more than " + maxRedirects + " redirects: "
+                            + UrlPolicy.withoutQuery(url)));
+                    return;
+                }
                 URI next;
                 try {
-                    next = uri.resolve(location);
+                    next = policy.check(uri.resolve(resp.headers().firstValue("Location").get()).toString());
                 } catch (IllegalArgumentException e) {
-                    throw new FaceSourceException("invalid redirect from " + UrlPolicy.withoutQuery(uri.toString()));
+                    result.completeExceptionally(new FaceSourceException("invalid redirect from " + where));
+                    return;
+                } catch (FaceSourceException e) {
+                    result.completeExceptionally(new FaceSourceException("redirect refused: " + e.getMessage()));
+                    return;
                 }
-                String why = policy.problem(next.toString());
-                if (why != null) {
-                    throw new FaceSourceException("redirect refused: " + why);
-                }
-                uri = next;
-                continue;
+                hop(next, hop + 1);
+                return;
             }
             if (status >= 500 || status == 429 || status == 408) {
-                close(resp.body());
-                throw new TransientFaceException("photo host answered " + status + ": " + UrlPolicy.withoutQuery(uri.toString()));
+                result.completeExceptionally(new TransientFaceException("photo host answered " + status + ": " + where));
+            } else if (status != 200) {
+                result.completeExceptionally(new FaceSourceException("photo download answered " + status + ": " + where));
+            } else {
+                result.complete(resp.body());
             }
-            if (status != 200) {
-                close(resp.body());
-                throw new FaceSourceException("photo download answered " + status + ": " + UrlPolicy.withoutQuery(uri.toString()));
+        }
+
+        private Exception failure(Throwable e, URI uri) {
+            Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            String where = UrlPolicy.withoutQuery(uri.toString());
+            if (c instanceof FaceSourceException f) {
+                return f;
             }
-            long declared = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (declared > maxBytes) {
-                close(resp.body());
-                throw tooLarge();
+            if (c instanceof HttpTimeoutException) {
+                return new FaceSourceException("photo host did not answer within " + timeoutMs
+                        + " ms (faces.download.timeout-ms); a slow photo host is not retried within one request: " + where);
             }
-            return readCapped(resp.body(), deadline, url);
+            if (c instanceof ConnectException) {
+                return new TransientFaceException("photo host refused the connection: " + where);
+            }
+            if (c instanceof CancellationException) {
+                return new TransientFaceException("photo download cancelled: " + where);
+            }
+            if (c instanceof IOException) {
+                return new TransientFaceException("photo download broke off: " + c.getClass().getSimpleName() + " ("
+                        + where + ")");
+            }
+            return new TransientFaceException("photo download failed: " + c + " (" + where + ")");
         }
     }
 
-    private byte[] readCapped(InputStream in, long deadline, String url) throws FaceSourceException, TransientFaceException {
-        AtomicBoolean expired = new AtomicBoolean();
-        long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        ScheduledFuture<?> timer = watchdog.schedule(() -> {
-            expired.set(true);
-            close(in);
-        }, left, TimeUnit.MILLISECONDS);
-        try (in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-            byte[] buf = new byte[64 * 1024];
-            long total = 0;
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > maxBytes) {
-                    throw tooLarge();
+    /**
+     * The body of a 200 answer, refused past {@code maxBytes} (the connection is closed, the rest never read); any
+     * other answer's body is not read at all ({@code maxBytes} &lt; 0).
+     */
+    private final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final long max;
+        private final boolean declaredTooLarge;
+        private final CompletableFuture<byte[]> bytes = new CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 1024);
+        private volatile Flow.Subscription subscription;
+
+        CappedBody(long max, boolean declaredTooLarge) {
+            this.max = max;
+            this.declaredTooLarge = declaredTooLarge;
+        }
+
+        void cancel() {
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            bytes.cancel(false);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> getBody() {
+            return bytes;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (max < 0) {
+                s.cancel();
+                bytes.complete(null);
+                return;
+            }
+            if (declaredTooLarge) {
+                s.cancel();
+                bytes.completeExceptionally(tooLarge());
+                return;
+            }
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer b : items) {
+                if (out.size() + (long) b.remaining() > max) {
+                    subscription.cancel();
+                    bytes.completeExceptionally(tooLarge());
+                    return;
                 }
-                out.write(buf, 0, n);
+                byte[] a = new byte[b.remaining()];
+                b.get(a);
+                out.write(a, 0, a.length);
             }
-            if (expired.get()) {
-                throw timedOut(url);
-            }
-            return out.toByteArray();
-        } catch (IOException e) {
-            if (expired.get()) {
-                throw timedOut(url);
-            }
-            throw new TransientFaceException("photo download broke off: " + e.getClass().getSimpleName() + " ("
-                    + UrlPolicy.withoutQuery(url) + ")");
-        } finally {
-            timer.cancel(false);
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            bytes.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            bytes.complete(out.toByteArray());
         }
     }
 
     private FaceSourceException tooLarge() {
         return new FaceSourceException("photo larger than faces.max-photo-bytes (" + maxBytes + " bytes)");
-    }
-
-    private TransientFaceException timedOut(String url) {
-        return new TransientFaceException("photo download timed out after " + timeoutMs + " ms: " + UrlPolicy.withoutQuery(url));
-    }
-
-    private static void close(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException e) {
-            // nothing more to do
-        }
     }
 
     @Override

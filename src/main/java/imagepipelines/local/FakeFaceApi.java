@@ -23,16 +23,20 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * Stand-in for the members' site's face-encodings receiver (CONTRACTS §2), enforcing the contract:
- * {@code POST /api/facedetection/encodings/{type}/{pk}/} with {@code {"token": "...", "encodings": [[128 floats]...]}}
- * answers 400 (type unknown, token/encodings missing or of the wrong type, an encoding not exactly 128 numbers, the
- * object not awaiting processing, a reference without exactly one face: the reference is rejected), 403 (wrong
- * token), 404 (unknown pk), 200 with an empty body on success. Fault injection: {@link #failNext},
- * {@link #delayNext}.
+ * Stand-in for the members' site's face-encodings receiver, behaving as upstream does (CONTRACTS §2, "Production
+ * facts of the receiver"): {@code POST /api/facedetection/encodings/{type}/{pk}/} with
+ * {@code {"token": "...", "encodings": [[128 floats]...]}}, checked in upstream's order: the throttle (429 with
+ * {@code Retry-After}, see {@link #throttle}), an unknown type (400), an unknown pk (404, before the body is read),
+ * the body (400 with an empty body: not JSON, token or encodings missing or of the wrong type, an encoding not
+ * exactly 128 JSON floats; an integer such as {@code 0} is refused), a wrong token (403 {@code {"detail":"Invalid
+ * token."}}), an object not awaiting processing (400 {@code ["This object is not processing."]}); success is 200
+ * with an empty body, also for a reference with no face or several, which is marked rejected. Fault injection:
+ * {@link #failNext}, {@link #delayNext}.
  * <p>
  * It also serves photos ({@code GET /photos/NAME}): registered bytes, unknown names 404, and special ones:
- * {@code slow} (answers after {@code slowMillis}), {@code huge} (a 200 MB streamed body), {@code text} (no image),
- * {@code redirect-forbidden} (302 to 169.254.169.254), {@code redirect/NAME} (302 to /photos/NAME).
+ * {@code slow} (answers after {@code slowMillis}), {@code drip} (one byte a second), {@code huge} (a 200 MB streamed body), {@code text} (no image),
+ * {@code redirect-forbidden} (302 to 169.254.169.254), {@code redirect/NAME} (302 to /photos/NAME), {@code redirect-shorthand/NAME} (302 to
+ * http://127.1:PORT/photos/NAME), {@code redirect-forbidden-decimal} (302 to http://2852039166/, 169.254.169.254).
  */
 public final class FakeFaceApi implements AutoCloseable {
 
@@ -75,6 +79,12 @@ public final class FakeFaceApi implements AutoCloseable {
     private volatile long slowMillis = 5000;
     private final AtomicLong hugeBytesSent = new AtomicLong();
     private final AtomicInteger photoRequests = new AtomicInteger();
+
+    private static final String NOT_FOUND = "{\"detail\":\"Not found.\"}";
+    private final java.util.ArrayDeque<Long> history = new java.util.ArrayDeque<>();
+    private volatile int throttleRequests;
+    private volatile long throttleWindowMs;
+    private final AtomicInteger throttled = new AtomicInteger();
 
     public FakeFaceApi(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
@@ -122,6 +132,23 @@ public final class FakeFaceApi implements AutoCloseable {
         delayCount.set(count);
     }
 
+    /**
+     * Throttles as the receiver's framework does (production: 30 per minute per client IP): past {@code requests}
+     * within {@code windowMillis}, 429 with {@code Retry-After} in whole seconds. 0 requests = off.
+     */
+    public void throttle(int requests, long windowMillis) {
+        synchronized (history) {
+            history.clear();
+        }
+        throttleWindowMs = windowMillis;
+        throttleRequests = requests;
+    }
+
+    /** Requests answered 429 so far. */
+    public int throttledCount() {
+        return throttled.get();
+    }
+
     public void slowMillis(long millis) {
         slowMillis = millis;
     }
@@ -151,104 +178,130 @@ public final class FakeFaceApi implements AutoCloseable {
         posts.clear();
         failCount.set(0);
         delayCount.set(0);
+        throttle(0, 0);
+        throttled.set(0);
         hugeBytesSent.set(0);
     }
 
     private void handleApi(HttpExchange http) throws IOException {
         try (http) {
-            String body = new String(http.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Matcher m = PATH.matcher(http.getRequestURI().getPath());
             if (!m.matches()) {
-                respond(http, 404, "not found", null, null, body);
+                respond(http, 404, NOT_FOUND, null, null, null);
                 return;
             }
             String type = m.group(1);
             String pk = m.group(2);
             if (!"POST".equals(http.getRequestMethod())) {
-                respond(http, 405, "POST only", type, pk, body);
+                respond(http, 405, "{\"detail\":\"Method \\\"" + http.getRequestMethod() + "\\\" not allowed.\"}",
+                        type, pk, null);
+                return;
+            }
+            // the framework's throttle runs before the view: every request counts, a throttled one does not
+            long waitMs = throttleWait();
+            if (waitMs > 0) {
+                long seconds = Math.max(1, (waitMs + 999) / 1000);
+                http.getResponseHeaders().set("Retry-After", String.valueOf(seconds));
+                respond(http, 429, "{\"detail\":\"Request was throttled. Expected available in " + seconds
+                        + (seconds == 1 ? " second.\"}" : " seconds.\"}"), type, pk, null);
                 return;
             }
             if (delayCount.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
                 sleep(delayMillis);
-                respond(http, 504, "held and dropped", type, pk, body);
+                respond(http, 504, "", type, pk, null);
                 return;
             }
             if (failCount.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-                respond(http, failStatus, "injected failure", type, pk, body);
+                respond(http, failStatus, "", type, pk, null);
                 return;
             }
             if (!type.equals("photo") && !type.equals("reference")) {
-                respond(http, 400, "unknown type " + type, type, pk, body);
+                respond(http, 400, "", type, pk, null);
                 return;
             }
-            JsonNode root;
-            try {
-                root = JSON.readTree(body);
-            } catch (IOException e) {
-                respond(http, 400, "body is not JSON", type, pk, body);
-                return;
-            }
-            if (root == null || !root.isObject()) {
-                respond(http, 400, "body must be a JSON object", type, pk, body);
-                return;
-            }
-            JsonNode token = root.get("token");
-            if (token == null || !token.isTextual()) {
-                respond(http, 400, "token missing or not a string", type, pk, body);
-                return;
-            }
-            JsonNode encs = root.get("encodings");
-            if (encs == null || !encs.isArray()) {
-                respond(http, 400, "encodings missing or not a list", type, pk, body);
-                return;
-            }
-            List<float[]> encodings = new ArrayList<>();
-            for (JsonNode e : encs) {
-                if (!e.isArray() || e.size() != 128) {
-                    respond(http, 400, "each encoding must be a list of exactly 128 floats", type, pk, body);
-                    return;
-                }
-                float[] f = new float[128];
-                for (int i = 0; i < 128; i++) {
-                    if (!e.get(i).isNumber()) {
-                        respond(http, 400, "each encoding must be a list of exactly 128 floats", type, pk, body);
-                        return;
-                    }
-                    f[i] = (float) e.get(i).asDouble();
-                }
-                encodings.add(f);
-            }
-            Target t = pk.matches("\\d+") ? targets.get(type + "/" + Long.parseLong(pk)) : null;
+            // the object is looked up before the body is read
+            Target t = pk.matches("\\d{1,18}") ? targets.get(type + "/" + Long.parseLong(pk)) : null;
             if (t == null) {
-                respond(http, 404, "no " + type + " " + pk, type, pk, body);
+                respond(http, 404, NOT_FOUND, type, pk, null);
+                return;
+            }
+            String body = new String(http.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            List<float[]> encodings = encodings(body);
+            JsonNode token = encodings == null ? null : JSON.readTree(body).get("token");
+            if (encodings == null || token == null || !token.isTextual()) {
+                respond(http, 400, "", type, pk, body);
                 return;
             }
             if (!t.token.equals(token.asText())) {
-                respond(http, 403, "wrong token", type, pk, body);
+                respond(http, 403, "{\"detail\":\"Invalid token.\"}", type, pk, body);
                 return;
             }
             synchronized (t) {
                 if (!t.state.equals("awaiting")) {
-                    respond(http, 400, type + " " + pk + " is not awaiting processing (" + t.state + ")", type, pk, body);
+                    respond(http, 400, "[\"This object is not processing.\"]", type, pk, body);
                     return;
                 }
-                if (type.equals("reference") && encodings.size() != 1) {
-                    t.state = "rejected";
-                    t.encodings = encodings;
-                    respond(http, 400, "reference rejected: it must show exactly one face, found " + encodings.size(),
-                            type, pk, body);
-                    return;
-                }
-                t.state = "done";
+                // a reference with no face or several is accepted and marked rejected (the member is told)
+                t.state = type.equals("reference") && encodings.size() != 1 ? "rejected" : "done";
                 t.encodings = encodings;
             }
             respond(http, 200, "", type, pk, body);
         }
     }
 
-    private void respond(HttpExchange http, int status, String message, String type, String pk, String body)
+    /** The encodings of a well-formed body (token a string, encodings lists of exactly 128 JSON floats), else null. */
+    private static List<float[]> encodings(String body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+        if (root == null || !root.isObject() || !root.path("token").isTextual() || !root.path("encodings").isArray()) {
+            return null;
+        }
+        List<float[]> out = new ArrayList<>();
+        for (JsonNode e : root.get("encodings")) {
+            if (!e.isArray() || e.size() != 128) {
+                return null;
+            }
+            float[] f = new float[128];
+            for (int i = 0; i < 128; i++) {
+                // the receiver's serializer takes floats only: 0 (an integer) or "0.1" are refused
+                if (!e.get(i).isFloatingPointNumber()) {
+                    return null;
+                }
+                f[i] = (float) e.get(i).asDouble();
+            }
+            out.add(f);
+        }
+        return out;
+    }
+
+    /**
+     * Milliseconds until the next request is allowed, 0 when it is (and then it is counted): the framework's
+     * sliding-window throttle of {@code throttleRequests} per {@code throttleWindowMs}.
+     */
+    private long throttleWait() {
+        if (throttleRequests <= 0) {
+            return 0;
+        }
+        synchronized (history) {
+            long now = System.currentTimeMillis();
+            while (!history.isEmpty() && history.peekFirst() <= now - throttleWindowMs) {
+                history.pollFirst();
+            }
+            if (history.size() >= throttleRequests) {
+                throttled.incrementAndGet();
+                return throttleWindowMs - (now - history.peekFirst());
+            }
+            history.addLast(now);
+            return 0;
+        }
+    }
+
+    private void respond(HttpExchange http, int status, String answer, String type, String pk, String body)
             throws IOException {
-        String answer = message.isEmpty() ? "" : "{\"detail\": " + JSON.writeValueAsString(message) + "}";
         if (type != null) {
             posts.add(new Post(type, pk, body, status, answer));
         }
@@ -290,6 +343,23 @@ public final class FakeFaceApi implements AutoCloseable {
                         // the client hung up
                     }
                 }
+                case "drip" -> {
+                    // a photo host that sends one byte a second: an idle time-out never fires, only a deadline does
+                    http.getResponseHeaders().set("Content-Type", "image/jpeg");
+                    http.sendResponseHeaders(200, 1000);
+                    OutputStream out = http.getResponseBody();
+                    try {
+                        for (int i = 0; i < 1000; i++) {
+                            out.write(i == 0 ? 0xFF : 0xD8);
+                            out.flush();
+                            Thread.sleep(1000);
+                        }
+                    } catch (IOException e) {
+                        // the client hung up
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 case "text" -> {
                     byte[] b = "<html>this is not an image</html>".getBytes(StandardCharsets.UTF_8);
                     http.getResponseHeaders().set("Content-Type", "image/jpeg");
@@ -301,6 +371,19 @@ public final class FakeFaceApi implements AutoCloseable {
                     http.sendResponseHeaders(302, -1);
                 }
                 default -> {
+                    if (name.startsWith("redirect-shorthand/")) {
+                        // the same server written as a shorthand IPv4 address (127.1 = 127.0.0.1)
+                        http.getResponseHeaders().set("Location", "http://127.1:" + server.getAddress().getPort()
+                                + "/photos/" + name.substring("redirect-shorthand/".length()));
+                        http.sendResponseHeaders(302, -1);
+                        return;
+                    }
+                    if (name.equals("redirect-forbidden-decimal")) {
+                        // 169.254.169.254 written as one decimal number
+                        http.getResponseHeaders().set("Location", "http://2852039166/latest/meta-data/iam/");
+                        http.sendResponseHeaders(302, -1);
+                        return;
+                    }
                     if (name.startsWith("redirect/")) {
                         http.getResponseHeaders().set("Location", "/photos/" + name.substring("redirect/".length()));
                         http.sendResponseHeaders(302, -1);

@@ -39,7 +39,7 @@ class FacesHttpIntakeRoutesTest {
     static void start() throws Exception {
         api = new FakeFaceApi(0);
         api.photo("a.webp", resource("/faces/astronaut-1200x900.webp"));
-        p = TestPipelines.start(dir, Map.of("pipelines.workflows", "faces", "pipelines.local.queues", QUEUE,
+        p = TestPipelines.start(dir, Map.of("pipelines.workflows", "faces", "pipelines.local.queues", QUEUE + "," + QUEUE + "-posts",
                 "faces.queue.wait-seconds", "1", "faces.allowed-hosts", "127.0.0.1", "faces.warm-up-rounds", "1",
                 "faces.intake.http.secret", "s3cret-key", "faces.intake.http.forward-to-queue", "true"));
     }

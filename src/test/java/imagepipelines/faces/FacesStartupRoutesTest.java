@@ -31,4 +31,21 @@ class FacesStartupRoutesTest {
         assertTrue(chain.toString().contains("bin/fetch-face-models"), chain.toString());
         assertTrue(chain.toString().contains("no-models"), chain.toString());
     }
+
+    /** Issue 10 (production config): the faces workflow on with no faces.allowed-hosts refuses to start. */
+    @Test
+    void emptyAllowedHostsFailStartUpNamingTheKeyAndVariable() {
+        Exception e = assertThrows(Exception.class, () -> {
+            try (TestPipelines p = TestPipelines.start(dir, Map.of("pipelines.workflows", "faces",
+                    "faces.allowed-hosts", ""))) {
+                // not reached
+            }
+        });
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            chain.append(t.getMessage()).append('\n');
+        }
+        assertTrue(chain.toString().contains("faces.allowed-hosts is empty"), chain.toString());
+        assertTrue(chain.toString().contains("FACES_ALLOWED_HOSTS"), chain.toString());
+    }
 }

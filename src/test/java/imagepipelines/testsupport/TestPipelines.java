@@ -35,10 +35,19 @@ public final class TestPipelines implements AutoCloseable {
     public final PipelinesApp app;
     public final int httpPort;
 
-    private TestPipelines(LocalStack stack, PipelinesApp app, int httpPort) {
+    private final Map<String, String> props;
+
+    private TestPipelines(LocalStack stack, PipelinesApp app, int httpPort, Map<String, String> props) {
         this.stack = stack;
         this.app = app;
         this.httpPort = httpPort;
+        this.props = props;
+    }
+
+    /** Stops the application and starts it again with the same settings on the same stack (a restart). */
+    public TestPipelines restart() throws Exception {
+        app.close();
+        return new TestPipelines(stack, PipelinesApp.start(new Settings("local"), props, stack), httpPort, props);
     }
 
     public static TestPipelines start(Path dir, Map<String, String> overrides) throws Exception {
@@ -59,7 +68,7 @@ public final class TestPipelines implements AutoCloseable {
         props.put("ingest.maintenance.cache-ms", "0");
         props.putAll(overrides);
         PipelinesApp app = PipelinesApp.start(new Settings("local"), props, stack);
-        return new TestPipelines(stack, app, httpPort);
+        return new TestPipelines(stack, app, httpPort, props);
     }
 
     public S3Client s3() {
