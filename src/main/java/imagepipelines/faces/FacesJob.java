@@ -22,6 +22,7 @@ public final class FacesJob {
     private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
     private final long startNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
     public FacesJob(String requestId, FacesRequest request) {
         this.requestId = requestId;
@@ -48,7 +49,16 @@ public final class FacesJob {
 
     private boolean record(Outcome o) {
         outcomes.add(o);
-        return outcomes.size() >= request.sources().size() && completed.compareAndSet(false, true);
+        boolean last = outcomes.size() >= request.sources().size() && completed.compareAndSet(false, true);
+        if (last) {
+            done.countDown();
+        }
+        return last;
+    }
+
+    /** Waits until every source has an outcome (posted or failed), at most {@code timeoutMs}; true when it has. */
+    public boolean awaitComplete(long timeoutMs) throws InterruptedException {
+        return done.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public boolean complete() {

@@ -68,6 +68,18 @@ public final class FacesJobs {
         return finished.get(requestId);
     }
 
+    /**
+     * The status once the request has finished (its encodings posted, or failed), or as it stands after
+     * {@code timeoutMs}: a synchronous caller (Lambda RequestResponse) gets the receiver's answers, not only the queue.
+     */
+    public Map<String, Object> awaitStatus(String requestId, long timeoutMs) throws InterruptedException {
+        FacesJob job = running.get(requestId);
+        if (job != null) {
+            job.awaitComplete(timeoutMs);
+        }
+        return status(requestId);
+    }
+
     /** GET /faces/requests/{id}: state and per-source outcomes (no tokens); null when unknown. */
     public Map<String, Object> status(String requestId) {
         FacesJob job = finished(requestId);

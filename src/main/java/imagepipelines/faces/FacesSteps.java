@@ -77,6 +77,11 @@ public final class FacesSteps {
         return jobs.status(requestId);
     }
 
+    /** The status after the request finished, or after {@code timeoutMs} (Lambda RequestResponse). */
+    public Map<String, Object> awaitStatus(String requestId, long timeoutMs) throws InterruptedException {
+        return jobs.awaitStatus(requestId, timeoutMs);
+    }
+
     /** A finished request, or null (unknown, still running, or long ago). */
     public FacesJob finished(String requestId) {
         return jobs.finished(requestId);

@@ -76,7 +76,7 @@ class FacesLambdaIntakeRoutesTest {
         api.photo("group.jpg", resource("/faces/group-6faces.jpg"));
         Map<String, String> o = new LinkedHashMap<>();
         o.put("pipelines.workflows", "faces");
-        o.put("pipelines.local.queues", QUEUE);
+        o.put("pipelines.local.queues", QUEUE + "," + QUEUE + "-posts");
         o.put("faces.queue.wait-seconds", "1");
         o.put("faces.allowed-hosts", "127.0.0.1");
         o.put("faces.warm-up-rounds", "1");
