@@ -20,6 +20,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class PipelinesApp implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelinesApp.class);
+
     private final Main main;
     private final LocalStack ownedStack;
     private final LocalStack stack;
@@ -73,6 +75,14 @@ public final class PipelinesApp implements AutoCloseable {
                     Map.of());
             stack = owned;
         }
+        // the environment (and -D) over every file, every profile: as override properties, which Camel applies
+        // before it configures anything (the HTTP server included); then the embedded stack's endpoints, then the
+        // caller's own overrides (tests, the demo)
+        Map<String, String> fromEnv = settings.fromEnvironment();
+        if (!fromEnv.isEmpty()) {
+            LOG.info("settings from the environment or system properties: {}", String.join(", ", fromEnv.keySet()));
+        }
+        props.putAll(fromEnv);
         if (stack != null) {
             props.putAll(stack.properties());
         }
