@@ -135,6 +135,34 @@ class IngestRoutesTest {
         assertEquals(3, p.api().calls("CreateImageRecord").size());
     }
 
+    /**
+     * Issue 16 item 7: {@code .hidden.jpg} was left in place with a message listing .jpg as accepted. Hidden files
+     * are skipped as in bulk zips (CONTRACTS counts "not hidden" files), left in place, and the log says why.
+     */
+    @Test
+    void aHiddenImageIsLeftInPlaceAndTheLogSaysWhy() throws Exception {
+        byte[] jpg = resource("/camera-trap/reconyx_hc550_small.jpg");
+        try (imagepipelines.testsupport.LogCapture log = new imagepipelines.testsupport.LogCapture()) {
+            p.put(INGESTION, "cam/.hidden.jpg", jpg);
+            p.put(INGESTION, "cam/.thumbs/IMG_0001.jpg", jpg);
+            p.put(INGESTION, "cam/notes.txt", "x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            await("three reasons logged", Duration.ofSeconds(30),
+                    () -> log.lines().stream().filter(l -> l.contains("imagepipelines.ingest.skipped")).count() == 3);
+            List<String> skipped = log.lines().stream().filter(l -> l.contains("imagepipelines.ingest.skipped")).toList();
+            for (String key : List.of("cam/.hidden.jpg", "cam/.thumbs/IMG_0001.jpg")) {
+                String line = skipped.stream().filter(l -> l.contains("/" + key + " ")).findFirst().orElseThrow();
+                assertTrue(line.startsWith("WARN") && line.contains("is a hidden file") && !line.contains("accepted"), line);
+            }
+            String txt = skipped.stream().filter(l -> l.contains("cam/notes.txt")).findFirst().orElseThrow();
+            assertTrue(txt.contains("not an image type") && txt.contains("accepted: .jpg"), txt);
+            Thread.sleep(1000); // more listings: reported once, never taken
+            assertEquals(3, log.lines().stream().filter(l -> l.contains("imagepipelines.ingest.skipped")).count());
+        }
+        assertEquals(List.of("cam/.hidden.jpg", "cam/.thumbs/IMG_0001.jpg", "cam/notes.txt"), p.keys(INGESTION));
+        assertTrue(p.api().calls().isEmpty());
+        assertTrue(p.keys(DEADLETTER).isEmpty());
+    }
+
     @Test
     void keysWithSpacesAndUnicodeAreIngested() throws Exception {
         byte[] jpg = resource("/camera-trap/reconyx_hf2_serialA_1.jpg");
