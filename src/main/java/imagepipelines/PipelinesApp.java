@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import imagepipelines.common.Settings;
+import imagepipelines.common.TooLargeRequests;
 import imagepipelines.local.LocalStack;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -95,6 +96,24 @@ public final class PipelinesApp implements AutoCloseable {
         // the profile picks application-{profile}.properties, which Camel reads before any override
         main.configure().withProfile(settings.profile());
         props.forEach(main::addOverrideProperty);
+        // once the HTTP server runs: a body over its limit is a WARN with detail, not Vert.x's bare ERROR
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterConfigure(org.apache.camel.main.BaseMainSupport configured) {
+                CamelContext context = configured.getCamelContext();
+                context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.SimpleEventNotifierSupport() {
+                    @Override
+                    public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
+                        return event instanceof org.apache.camel.spi.CamelEvent.CamelContextStartedEvent;
+                    }
+
+                    @Override
+                    public void notify(org.apache.camel.spi.CamelEvent event) {
+                        TooLargeRequests.install(context);
+                    }
+                });
+            }
+        });
         return new PipelinesApp(main, owned, stack);
     }
 

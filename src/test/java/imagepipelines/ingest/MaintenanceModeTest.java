@@ -120,4 +120,28 @@ class MaintenanceModeTest {
     static String md5(byte[] b) throws Exception {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(b));
     }
+
+    /**
+     * Issue 16 item 7: a body over the server's limit was answered 413 and logged as "ERROR Unhandled exception in
+     * router" with no detail. Now: WARN with method, path and size, a JSON answer naming the limit, nothing done.
+     */
+    @Test
+    void aRequestBodyOverTheLimitIsAnswered413AndLoggedAtWarnWithDetail() throws Exception {
+        try (imagepipelines.testsupport.LogCapture log = new imagepipelines.testsupport.LogCapture()) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + p.httpPort + "/maintenance/on"))
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[10 * 1024 * 1024 + 1])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, r.statusCode());
+            assertTrue(r.body().contains("at most 10485760 bytes"), r.body());
+            await("the warning", Duration.ofSeconds(5), () -> !log.lines(ch.qos.logback.classic.Level.WARN).isEmpty());
+            String warn = log.lines(ch.qos.logback.classic.Level.WARN).stream()
+                    .filter(l -> l.contains("413")).findFirst().orElseThrow();
+            assertTrue(warn.contains("PUT /maintenance/on") && warn.contains("Content-Length 10485761")
+                    && warn.contains("limit 10485760"), warn);
+            assertEquals(List.of(), log.lines(ch.qos.logback.classic.Level.ERROR));
+        }
+        assertTrue(call("GET", "/maintenance").body().contains("\"maintenance\":false"), "nothing switched on");
+    }
 }
