@@ -101,7 +101,8 @@ public final class BatchBook {
     /**
      * A zip of a batch whose images were extracted already (its record has ingestionComplete, or the batch is
      * closed) was uploaded again: marks the run as repeated ({@link BulkRun#repeated}) so that it is not run a second
-     * time. True when it was. A zip whose earlier extraction was interrupted is not a repeat (it is resumed).
+     * time. True when it was. A zip whose earlier extraction was interrupted is not a repeat (it is resumed), nor
+     * is one whose earlier run extracted no image (a damaged zip replaced by a good one).
      */
     public boolean refuseRepeat(BulkRun run) {
         String id = run.batchId();
@@ -110,7 +111,7 @@ public final class BatchBook {
         }
         Map<String, Object> open = get(openKey(id));
         if (open != null) {
-            if (open.get("ingestionComplete") == null) {
+            if (open.get("ingestionComplete") == null || !extractedAny(open)) {
                 return false;
             }
             Map<String, Object> p = progress(open);
@@ -120,12 +121,20 @@ public final class BatchBook {
             return true;
         }
         Map<String, Object> closed = get(closedKey(id));
-        if (closed == null) {
+        if (closed == null || !extractedAny(closed)) {
             return false;
         }
         run.repeated("batch " + id + " has finished already (processingEnd " + closed.get("processingEnd") + "; "
                 + closed.get("done") + " done, " + closed.get("failed") + " failed of " + closed.get("total") + ")");
         return true;
+    }
+
+    /**
+     * Whether an earlier run put any image of the batch into the ingestion bucket. One that extracted nothing (a
+     * truncated or damaged zip) leaves nothing a second run could duplicate: the corrected zip uploaded again is run.
+     */
+    private static boolean extractedAny(Map<String, Object> record) {
+        return !(record.get("extracted") instanceof Number n) || n.intValue() > 0;
     }
 
     public List<Map<String, Object>> openBatches() {

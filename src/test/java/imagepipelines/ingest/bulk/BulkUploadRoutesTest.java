@@ -343,6 +343,20 @@ class BulkUploadRoutesTest {
         assertEquals(2, after.path("total").asInt());
     }
 
+    /** Not a repeat: the first zip of the batch was truncated (nothing extracted), the re-upload is the fix. */
+    @Test
+    void aTruncatedBatchZipUploadedAgainWholeIsRun() throws Exception {
+        byte[] zip = new Zips().add("fixed/reconyx_hc550_small.jpg", Zips.variant(HC550, "fixed")).build();
+        String batch = upload(Arrays.copyOf(zip, zip.length / 2));
+        awaitEnd(batch);
+        assertOneArchiveError(batch, "truncated");
+        p.put(INGESTION, batch + ".zip", zip);
+        await("the good zip's image served", WAIT, () -> p.keys(SERVING).size() == 3 && p.keys(INGESTION).isEmpty());
+        assertTrue(batchErrors(batch).stream().noneMatch(e -> e.contains("uploaded again")), batchErrors(batch).toString());
+        await("processingEnd again", WAIT, () -> updates(batch).stream().filter(Set.of("processingEnd")::equals).count() == 2);
+        assertEquals(1, progress(batch).path("done").asInt());
+    }
+
     @Test
     void anInterruptedExtractionResumesWithoutWritingEntriesAgain() throws Exception {
         byte[] zip = new Zips()
