@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import imagepipelines.common.Settings;
+import imagepipelines.common.TooLargeRequests;
 import imagepipelines.local.LocalStack;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -19,6 +20,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * first starts the embedded S3, SQS and Animl API stand-in and points the routes at them.
  */
 public final class PipelinesApp implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelinesApp.class);
 
     private final Main main;
     private final LocalStack ownedStack;
@@ -73,6 +76,14 @@ public final class PipelinesApp implements AutoCloseable {
                     Map.of());
             stack = owned;
         }
+        // the environment (and -D) over every file, every profile: as override properties, which Camel applies
+        // before it configures anything (the HTTP server included); then the embedded stack's endpoints, then the
+        // caller's own overrides (tests, the demo)
+        Map<String, String> fromEnv = settings.fromEnvironment();
+        if (!fromEnv.isEmpty()) {
+            LOG.info("settings from the environment or system properties: {}", String.join(", ", fromEnv.keySet()));
+        }
+        props.putAll(fromEnv);
         if (stack != null) {
             props.putAll(stack.properties());
         }
@@ -86,6 +97,24 @@ public final class PipelinesApp implements AutoCloseable {
         // the profile picks application-{profile}.properties, which Camel reads before any override
         main.configure().withProfile(settings.profile());
         props.forEach(main::addOverrideProperty);
+        // once the HTTP server runs: a body over its limit is a WARN with detail, not Vert.x's bare ERROR
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterConfigure(org.apache.camel.main.BaseMainSupport configured) {
+                CamelContext context = configured.getCamelContext();
+                context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.SimpleEventNotifierSupport() {
+                    @Override
+                    public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
+                        return event instanceof org.apache.camel.spi.CamelEvent.CamelContextStartedEvent;
+                    }
+
+                    @Override
+                    public void notify(org.apache.camel.spi.CamelEvent event) {
+                        TooLargeRequests.install(context);
+                    }
+                });
+            }
+        });
         return new PipelinesApp(main, owned, stack);
     }
 

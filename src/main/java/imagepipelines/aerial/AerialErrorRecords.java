@@ -35,7 +35,8 @@ public class AerialErrorRecords {
     public String write(Exchange exchange) throws JsonProcessingException {
         AerialJob job = exchange.getProperty("aerial", AerialJob.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String reason = job != null && job.kind() == AerialJob.Kind.INVALID ? job.keyProblem() : reason(e);
+        String reason = job != null && job.kind() == AerialJob.Kind.INVALID ? job.keyProblem()
+                : AerialReasons.forPeople(reason(e), job);
         String stage = exchange.getProperty("aerialStage", String.class);
         if (stage == null) {
             stage = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
@@ -52,7 +53,7 @@ public class AerialErrorRecords {
         record.put("reason", reason);
         record.put("expectedLayout", job != null && job.kind() == AerialJob.Kind.INVALID ? AerialKey.LAYOUT : null);
         if (job != null && job.command() != null && !job.command().isEmpty()) {
-            record.put("command", String.join(" ", job.command()));
+            record.put("command", AerialReasons.withoutScratch(String.join(" ", job.command()), job));
         }
         if (job != null && !job.plan().isEmpty()) {
             record.put("plan", job.plan());

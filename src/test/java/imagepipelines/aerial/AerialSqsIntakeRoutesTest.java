@@ -228,4 +228,39 @@ class AerialSqsIntakeRoutesTest {
         assertEquals(1, new GeoPackageTileIndex(gpkg).entries(collection).size());
         assertFalse(p.keys(BUCKET).stream().anyMatch(k -> k.startsWith("errors/nc/Marin")), p.keys(BUCKET).toString());
     }
+
+    /**
+     * Issue 16 item 7: reasons showed the worker's scratch path (/tmp/image-pipelines/aerial/job-.../source/...) and a
+     * zero-byte upload was only "not recognized as a supported file format".
+     */
+    @Test
+    void errorReasonsNameTheUploadNotScratchPathsAndAnEmptyFileIsCalledEmpty() throws Exception {
+        String empty = "bw/Inyo/USGS_1945/frames/georef/empty.tif";
+        String garbage = "bw/Inyo/USGS_1945/frames/georef/garbage.tif";
+        // same file name in another collection: error records are per upload key, so each keeps its own (item 1)
+        String sameName = "nc/Inyo/USGS_1945/frames/georef/garbage.tif";
+        p.put(BUCKET, empty, new byte[0]);
+        p.put(BUCKET, garbage, "GIF89a, not a tiff at all".getBytes(StandardCharsets.UTF_8));
+        p.put(BUCKET, sameName, "also not a tiff".getBytes(StandardCharsets.UTF_8));
+        notify(empty);
+        notify(garbage);
+        notify(sameName);
+        await("error records", Duration.ofSeconds(30), () -> has("errors/" + empty + ".json")
+                && has("errors/" + garbage + ".json") && has("errors/" + sameName + ".json"));
+        com.fasterxml.jackson.databind.JsonNode e = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(p.get(BUCKET, "errors/" + empty + ".json"));
+        assertTrue(e.path("reason").asText().contains("is empty (0 bytes)"), e.toString());
+        assertEquals("aerial-fetch-source", e.path("stage").asText(), e.toString());
+        assertEquals(0, e.path("size").asInt(), e.toString());
+        com.fasterxml.jackson.databind.JsonNode g = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(p.get(BUCKET, "errors/" + garbage + ".json"));
+        String reason = g.path("reason").asText();
+        assertTrue(reason.contains("not a raster GDAL can read"), g.toString());
+        assertTrue(reason.contains("s3://" + BUCKET + "/" + garbage), reason);
+        String scratch = dir.resolve("scratch").toString();
+        for (com.fasterxml.jackson.databind.JsonNode r : List.of(e, g)) {
+            assertFalse(r.toString().contains(scratch) || r.toString().contains("job-"), r.toString());
+        }
+        assertArrayEquals(new byte[0], p.get(BUCKET, empty));
+    }
 }

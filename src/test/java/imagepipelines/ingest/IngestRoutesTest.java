@@ -105,21 +105,21 @@ class IngestRoutesTest {
         await("only the unsupported file left", Duration.ofSeconds(60),
                 () -> p.keys(INGESTION).equals(List.of("bad/readme.txt")));
         List<String> dead = p.keys(DEADLETTER);
-        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/empty.jpg"), dead.toString());
-        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/truncated.jpg"), dead.toString());
-        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/notes.jpg"), dead.toString());
-        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/huge-header.jpg"), dead.toString());
-        assertTrue(dead.contains("UNKNOWN_SERIAL_NUMBER/" + id(TestImages.withoutExif(reconyx)) + "/no-exif.jpg"), dead.toString());
-        assertTrue(dead.contains("UNKNOWN_SERIAL_NUMBER/" + id(TestImages.pngWithAlpha()) + "/alpha.png"), dead.toString());
+        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/bad/empty.jpg"), dead.toString());
+        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/bad/truncated.jpg"), dead.toString());
+        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/bad/notes.jpg"), dead.toString());
+        assertTrue(dead.contains("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/bad/huge-header.jpg"), dead.toString());
+        assertTrue(dead.contains("UNKNOWN_SERIAL_NUMBER/" + id(TestImages.withoutExif(reconyx)) + "/bad/no-exif.jpg"), dead.toString());
+        assertTrue(dead.contains("UNKNOWN_SERIAL_NUMBER/" + id(TestImages.pngWithAlpha()) + "/bad/alpha.png"), dead.toString());
         assertEquals(6, dead.size(), dead.toString());
 
-        assertTrue(deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/empty.jpg").get("error-reason").contains("empty"));
-        assertTrue(deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/truncated.jpg").get("error-reason").contains("truncated"));
-        assertTrue(deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/huge-header.jpg").get("error-reason").contains("30000x30000"));
-        assertEquals("bad%2Fnotes.jpg", deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/notes.jpg").get("source-key"));
+        assertTrue(deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/bad/empty.jpg").get("error-reason").contains("empty"));
+        assertTrue(deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/bad/truncated.jpg").get("error-reason").contains("truncated"));
+        assertTrue(deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/bad/huge-header.jpg").get("error-reason").contains("30000x30000"));
+        assertEquals("bad%2Fnotes.jpg", deadLetterMetadata("CORRUPTED_IMAGE_FILE/UNKNOWN_ID/bad/notes.jpg").get("source-key"));
         // the copy is the upload, byte for byte
         assertTrue(java.util.Arrays.equals(TestImages.truncated(reconyx, 0.5),
-                p.get(DEADLETTER, "CORRUPTED_IMAGE_FILE/UNKNOWN_ID/truncated.jpg")));
+                p.get(DEADLETTER, "CORRUPTED_IMAGE_FILE/UNKNOWN_ID/bad/truncated.jpg")));
         // the PNG was decoded fine (size known, no decode error): the API refused it for its missing serial
         @SuppressWarnings("unchecked")
         Map<String, Object> pngMd = (Map<String, Object>) p.api().calls("CreateImageRecord").stream()
@@ -133,6 +133,34 @@ class IngestRoutesTest {
         assertTrue(p.keys(SERVING).contains("original/" + id(good) + "-original.jpg"));
         // corrupt files never reached the API
         assertEquals(3, p.api().calls("CreateImageRecord").size());
+    }
+
+    /**
+     * Issue 16 item 7: {@code .hidden.jpg} was left in place with a message listing .jpg as accepted. Hidden files
+     * are skipped as in bulk zips (CONTRACTS counts "not hidden" files), left in place, and the log says why.
+     */
+    @Test
+    void aHiddenImageIsLeftInPlaceAndTheLogSaysWhy() throws Exception {
+        byte[] jpg = resource("/camera-trap/reconyx_hc550_small.jpg");
+        try (imagepipelines.testsupport.LogCapture log = new imagepipelines.testsupport.LogCapture()) {
+            p.put(INGESTION, "cam/.hidden.jpg", jpg);
+            p.put(INGESTION, "cam/.thumbs/IMG_0001.jpg", jpg);
+            p.put(INGESTION, "cam/notes.txt", "x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            await("three reasons logged", Duration.ofSeconds(30),
+                    () -> log.lines().stream().filter(l -> l.contains("imagepipelines.ingest.skipped")).count() == 3);
+            List<String> skipped = log.lines().stream().filter(l -> l.contains("imagepipelines.ingest.skipped")).toList();
+            for (String key : List.of("cam/.hidden.jpg", "cam/.thumbs/IMG_0001.jpg")) {
+                String line = skipped.stream().filter(l -> l.contains("/" + key + " ")).findFirst().orElseThrow();
+                assertTrue(line.startsWith("WARN") && line.contains("is a hidden file") && !line.contains("accepted"), line);
+            }
+            String txt = skipped.stream().filter(l -> l.contains("cam/notes.txt")).findFirst().orElseThrow();
+            assertTrue(txt.contains("not an image type") && txt.contains("accepted: .jpg"), txt);
+            Thread.sleep(1000); // more listings: reported once, never taken
+            assertEquals(3, log.lines().stream().filter(l -> l.contains("imagepipelines.ingest.skipped")).count());
+        }
+        assertEquals(List.of("cam/.hidden.jpg", "cam/.thumbs/IMG_0001.jpg", "cam/notes.txt"), p.keys(INGESTION));
+        assertTrue(p.api().calls().isEmpty());
+        assertTrue(p.keys(DEADLETTER).isEmpty());
     }
 
     @Test
@@ -157,7 +185,7 @@ class IngestRoutesTest {
         p.put(INGESTION, "twice/a.jpg", jpg);
         await("second processed", Duration.ofSeconds(30), () -> p.keys(INGESTION).isEmpty() && !p.keys(DEADLETTER).isEmpty());
         assertEquals(serving, p.keys(SERVING));
-        assertEquals(List.of("DUPLICATE_IMAGE/" + id(jpg) + "/a.jpg"), p.keys(DEADLETTER));
+        assertEquals(List.of("DUPLICATE_IMAGE/" + id(jpg) + "/twice/a.jpg"), p.keys(DEADLETTER));
         var calls = p.api().calls("CreateImageRecord");
         assertEquals(2, calls.size());
         assertTrue(calls.get(1).response().contains(id(jpg)));
@@ -170,7 +198,7 @@ class IngestRoutesTest {
         String batch = "batch-6f1c1a9e-3b2d-4c5e-8f7a-9b0c1d2e3f40";
         p.put(INGESTION, batch + "/site 1/IMG_0001.JPG", jpg);
         await("dead-lettered", Duration.ofSeconds(30), () -> p.keys(INGESTION).isEmpty());
-        assertEquals(List.of("UNKNOWN_SERIAL_NUMBER/" + id(jpg) + "/IMG_0001.jpg"), p.keys(DEADLETTER));
+        assertEquals(List.of("UNKNOWN_SERIAL_NUMBER/" + id(jpg) + "/" + batch + "/site 1/IMG_0001.JPG"), p.keys(DEADLETTER));
         var calls = p.api().calls("CreateImageError");
         assertEquals(1, calls.size());
         assertEquals(200, calls.get(0).status(), calls.get(0).response());

@@ -56,6 +56,7 @@ public final class BatchBook {
         s.put("ingestionComplete", extractionDone ? Instant.now().toString() : null);
         s.put("extracted", run.extracted());
         s.put("extractFailed", run.extractFailed());
+        s.put("refused", run.refusedImages());
         s.put("doneEntries", run.doneEntries());
         s.put("updated", Instant.now().toString());
         put(openKey(run.batchId()), s);
@@ -97,6 +98,45 @@ public final class BatchBook {
         return run.resume(done);
     }
 
+    /**
+     * A zip of a batch whose images were extracted already (its record has ingestionComplete, or the batch is
+     * closed) was uploaded again: marks the run as repeated ({@link BulkRun#repeated}) so that it is not run a second
+     * time. True when it was. A zip whose earlier extraction was interrupted is not a repeat (it is resumed), nor
+     * is one whose earlier run extracted no image (a damaged zip replaced by a good one).
+     */
+    public boolean refuseRepeat(BulkRun run) {
+        String id = run.batchId();
+        if (id == null) {
+            return false;
+        }
+        Map<String, Object> open = get(openKey(id));
+        if (open != null) {
+            if (open.get("ingestionComplete") == null || !extractedAny(open)) {
+                return false;
+            }
+            Map<String, Object> p = progress(open);
+            run.repeated("batch " + id + " was extracted already (ingestionComplete " + open.get("ingestionComplete")
+                    + "; " + p.get("done") + " done, " + p.get("failed") + " failed of " + p.get("total")
+                    + " so far)");
+            return true;
+        }
+        Map<String, Object> closed = get(closedKey(id));
+        if (closed == null || !extractedAny(closed)) {
+            return false;
+        }
+        run.repeated("batch " + id + " has finished already (processingEnd " + closed.get("processingEnd") + "; "
+                + closed.get("done") + " done, " + closed.get("failed") + " failed of " + closed.get("total") + ")");
+        return true;
+    }
+
+    /**
+     * Whether an earlier run put any image of the batch into the ingestion bucket. One that extracted nothing (a
+     * truncated or damaged zip) leaves nothing a second run could duplicate: the corrected zip uploaded again is run.
+     */
+    private static boolean extractedAny(Map<String, Object> record) {
+        return !(record.get("extracted") instanceof Number n) || n.intValue() > 0;
+    }
+
     public List<Map<String, Object>> openBatches() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + "open/")).contents()) {
@@ -134,12 +174,14 @@ public final class BatchBook {
         int total = ((Number) s.get("total")).intValue();
         int extracted = ((Number) s.get("extracted")).intValue();
         int extractFailed = ((Number) s.get("extractFailed")).intValue();
+        // image entries the plan refused (encrypted, too large, ...): in the total, and failed (older records: 0)
+        int refused = s.get("refused") instanceof Number n ? n.intValue() : 0;
         boolean extractionDone = s.get("ingestionComplete") != null;
         long remaining = count(ingestion, id + "/");
         long deadLettered = count(bucket, prefix + "failed/" + id + "/");
         long finished = Math.max(0, extracted - remaining);
         long done = Math.max(0, finished - deadLettered);
-        long failed = extractFailed + deadLettered;
+        long failed = extractFailed + refused + deadLettered;
         double seconds = Math.max(1e-3, Duration.between(Instant.parse((String) s.get("processingStart")),
                 Instant.now()).toMillis() / 1000.0);
         double rate = (done + failed) / seconds;

@@ -176,7 +176,7 @@ public final class BatchRedrive {
         List<HeadedObject> out = new ArrayList<>();
         for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(deadLetter)).contents()) {
             String k = o.key();
-            if (k.startsWith("_control/") || k.startsWith("BAD_ARCHIVE/")
+            if (k.startsWith("_control/") || k.startsWith("BAD_ARCHIVE/") || k.startsWith("REPEATED_BATCH_UPLOAD/")
                     || deadLetter.equals(book.bucket()) && k.startsWith(book.prefix())) {
                 continue;
             }

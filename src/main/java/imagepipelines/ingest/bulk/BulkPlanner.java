@@ -120,7 +120,12 @@ public final class BulkPlanner {
             try {
                 path = safePath(e.name());
             } catch (IllegalArgumentException bad) {
-                run.problem(label + ": " + bad.getMessage() + "; not extracted");
+                String why = label + ": " + bad.getMessage() + "; not extracted";
+                if (looksLikeImage(e.name())) {
+                    run.refusedImage(why);
+                } else {
+                    run.problem(why);
+                }
                 continue;
             }
             if (hidden(path)) {
@@ -140,31 +145,31 @@ public final class BulkPlanner {
                 continue;
             }
             if (e.symlink()) {
-                run.problem(label + ": is a symbolic link, not a file; not extracted");
+                run.refusedImage(label + ": is a symbolic link, not a file; not extracted");
                 continue;
             }
             if (e.encrypted()) {
-                run.problem(label + ": is encrypted (password-protected); encrypted entries cannot be extracted, "
+                run.refusedImage(label + ": is encrypted (password-protected); encrypted entries cannot be extracted, "
                         + "zip the images without a password");
                 continue;
             }
             if (e.method() != 0 && e.method() != 8) {
-                run.problem(label + ": uses compression method " + e.method()
+                run.refusedImage(label + ": uses compression method " + e.method()
                         + ", only stored (0) and deflate (8) are supported; not extracted");
                 continue;
             }
             if (e.size() > maxEntryBytes) {
-                run.problem(label + ": inflates to " + e.size() + " bytes, more than the per-entry limit of "
+                run.refusedImage(label + ": inflates to " + e.size() + " bytes, more than the per-entry limit of "
                         + maxEntryBytes + " (bulk.max-entry-bytes); not extracted");
                 continue;
             }
             String key = run.batchId() + "/" + path;
             if (key.getBytes(StandardCharsets.UTF_8).length > 1024) {
-                run.problem(label + ": path is longer than an S3 key may be (1024 bytes); not extracted");
+                run.refusedImage(label + ": path is longer than an S3 key may be (1024 bytes); not extracted");
                 continue;
             }
             if (!keys.add(key)) {
-                run.problem(label + ": the same path appears twice in the archive; the second copy is not extracted");
+                run.refusedImage(label + ": the same path appears twice in the archive; the second copy is not extracted");
                 continue;
             }
             declaredTotal += e.size();
@@ -205,6 +210,15 @@ public final class BulkPlanner {
             throw new IllegalArgumentException("empty path");
         }
         return String.join("/", parts);
+    }
+
+    /** An entry name that would be a batch image if it could be extracted (image extension, not hidden). */
+    static boolean looksLikeImage(String name) {
+        String n = name.replace('\\', '/');
+        String base = n.substring(n.lastIndexOf('/') + 1);
+        int dot = base.lastIndexOf('.');
+        return dot > 0 && IMAGE_EXT.contains(base.substring(dot + 1).toLowerCase(Locale.ROOT))
+                && !n.contains("__MACOSX/");
     }
 
     static boolean hidden(String path) {

@@ -49,7 +49,10 @@ public final class BulkRun {
     private final AtomicInteger extracted = new AtomicInteger();
     private final AtomicInteger extractFailed = new AtomicInteger();
     private final AtomicLong inflatedBytes = new AtomicLong();
+    private final AtomicInteger refusedImages = new AtomicInteger();
     private volatile String fatal;
+    private volatile String repeated;
+    private volatile String keptAs;
     private volatile boolean gone;
     /** Catalog indexes of the entries written to the ingestion bucket (this run and, after a crash, earlier runs). */
     private final BitSet done = new BitSet();
@@ -78,9 +81,62 @@ public final class BulkRun {
         return zipName;
     }
 
-    /** Where a kept zip goes in the dead-letter bucket. */
+    /**
+     * Where a kept zip goes in the dead-letter bucket: {@code <code>/<batchId or UNKNOWN_BATCH>/<zip key>} (the
+     * whole key, so zips of the same name from different folders keep one dead letter each).
+     */
     public String deadLetterKey() {
-        return "BAD_ARCHIVE/" + (batchId == null ? "UNKNOWN_BATCH" : batchId) + "/" + zipName;
+        return deadLetterCode() + "/" + (batchId == null ? "UNKNOWN_BATCH" : batchId) + "/" + zipKey;
+    }
+
+    /** {@code REPEATED_BATCH_UPLOAD} for a zip of a batch ingested already, else {@code BAD_ARCHIVE}. */
+    public String deadLetterCode() {
+        return repeated != null ? "REPEATED_BATCH_UPLOAD" : "BAD_ARCHIVE";
+    }
+
+    /** Why the zip is kept, for its dead letter's metadata. */
+    public String deadLetterReason() {
+        if (repeated != null) {
+            return repeated;
+        }
+        if (fatal != null) {
+            return "the archive could not be read: " + fatal;
+        }
+        List<String> why = new ArrayList<>(problems());
+        List<String> ni = nonImages();
+        if (!ni.isEmpty()) {
+            why.add(ni.size() + " file(s) skipped, not images (accepted: .jpg .jpeg .png): " + String.join(", ", ni));
+        }
+        return "not every entry was extracted: " + String.join("; ", why);
+    }
+
+    /** The zip's key in the dead-letter bucket once it was kept (it may differ from {@link #deadLetterKey()}). */
+    public String keptAs() {
+        return keptAs != null ? keptAs : deadLetterKey();
+    }
+
+    public void keptAs(String key) {
+        keptAs = key;
+    }
+
+    /**
+     * The zip belongs to a batch that was ingested already (uploaded again): it is not run again, its images would
+     * come back as duplicates and the batch's progress would be counted twice.
+     */
+    public void repeated(String why) {
+        repeated = why;
+        planned.clear();
+    }
+
+    public String repeated() {
+        return repeated;
+    }
+
+    /** The batch error for a repeated upload. */
+    public String repeatedError() {
+        return "bulk upload " + zipName + " was uploaded again, but " + repeated + ": it is not processed again (its "
+                + "images would be counted twice); the zip is kept as dead letter " + keptAs()
+                + ". To add images to the project, upload them as a new batch.";
     }
 
     public Instant started() {
@@ -125,9 +181,23 @@ public final class BulkRun {
         return groups;
     }
 
-    /** Images to ingest, counting those an interrupted earlier run already extracted. */
+    /**
+     * The batch's images (CONTRACTS: entries with an image extension, not hidden, not {@code __MACOSX/}): those to
+     * extract, those an interrupted earlier run already extracted, and image entries refused by the plan (encrypted,
+     * too large, ...), which count as failed.
+     */
     public int total() {
-        return planned.size() + resumed;
+        return planned.size() + resumed + refusedImages.get();
+    }
+
+    /** An image entry the plan refused (it counts in {@link #total()} and as failed). */
+    public void refusedImage(String message) {
+        refusedImages.incrementAndGet();
+        problem(message);
+    }
+
+    public int refusedImages() {
+        return refusedImages.get();
     }
 
     public synchronized void markDone(int index) {
@@ -225,6 +295,7 @@ public final class BulkRun {
     public void fatal(String message) {
         fatal = message;
         planned.clear();
+        refusedImages.set(0);
         problems.clear();
         nonImages.clear();
     }
@@ -247,7 +318,7 @@ public final class BulkRun {
      * the dead-letter bucket) so nothing the user sent is lost.
      */
     public boolean keepZip() {
-        return fatal != null || !problems().isEmpty() || !nonImages().isEmpty();
+        return fatal != null || repeated != null || !problems().isEmpty() || !nonImages().isEmpty();
     }
 
     /** The batch errors to record, one per problem (at most {@code max}, then a summary), then the skipped files. */
@@ -256,7 +327,7 @@ public final class BulkRun {
         if (fatal != null) {
             out.add("bulk upload " + zipName + " could not be read: " + fatal
                     + (extracted() > 0 ? " (" + extracted() + " images extracted before this are kept)" : "")
-                    + "; the zip is kept as dead-letter BAD_ARCHIVE/" + batchId + "/" + zipName);
+                    + "; the zip is kept as dead letter " + keptAs());
         }
         List<String> ps = problems();
         for (int i = 0; i < ps.size() && i < max; i++) {

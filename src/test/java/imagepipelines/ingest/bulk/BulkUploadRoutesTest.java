@@ -174,9 +174,15 @@ class BulkUploadRoutesTest {
         List<String> errors = batchErrors(batch);
         assertTrue(errors.stream().anyMatch(e -> e.contains("'secret/reconyx_hf2_pro_covert.jpg'")
                 && e.contains("encrypted")), errors.toString());
-        assertEquals(1, ((Number) p.api().batches().get(batch).get("total")).intValue());
+        // issue 16 item 5: the refused image is one of the batch's images (total) and counts as failed
+        assertEquals(2, ((Number) p.api().batches().get(batch).get("total")).intValue());
         assertEquals(3, p.keys(SERVING).size());
         assertTrue(deadLetters().contains("BAD_ARCHIVE/" + batch + "/" + batch + ".zip"));
+        JsonNode progress = progress(batch);
+        assertEquals(2, progress.path("total").asInt());
+        assertEquals(1, progress.path("done").asInt());
+        assertEquals(1, progress.path("failed").asInt());
+        assertEquals(0, progress.path("remaining").asInt());
     }
 
     @Test
@@ -195,11 +201,14 @@ class BulkUploadRoutesTest {
         assertTrue(errors.stream().anyMatch(e -> e.contains("'../evil1.jpg'") && e.contains("path traversal")));
         assertTrue(errors.stream().anyMatch(e -> e.contains("'/etc/evil3.jpg'") && e.contains("absolute path")));
         assertTrue(errors.stream().anyMatch(e -> e.contains("evil4.jpg") && e.contains("absolute path")));
-        assertEquals(1, ((Number) p.api().batches().get(batch).get("total")).intValue());
+        // the four refused .jpg entries are images the user sent: in the total, and failed
+        assertEquals(5, ((Number) p.api().batches().get(batch).get("total")).intValue());
         for (String b : List.of(INGESTION, SERVING, DEADLETTER, TestPipelines.PARKINGLOT)) {
-            assertFalse(p.keys(b).stream().anyMatch(k -> k.contains("evil")), b);
+            assertFalse(p.keys(b).stream().anyMatch(k -> k.contains("evil") && !k.endsWith(".zip")), b);
         }
         assertEquals(3, p.keys(SERVING).size());
+        assertEquals(4, progress(batch).path("failed").asInt());
+        assertEquals(1, progress(batch).path("done").asInt());
     }
 
     @Test
@@ -292,9 +301,60 @@ class BulkUploadRoutesTest {
     void aZipNotNamedAfterABatchIsKeptAsDeadLetter() throws Exception {
         p.put(INGESTION, "uploads/holiday.zip", new Zips().add("a.jpg", PC900).build());
         // copied first, deleted second
-        await("the zip to be moved", WAIT, () -> deadLetters().contains("BAD_ARCHIVE/UNKNOWN_BATCH/holiday.zip")
+        await("the zip to be moved", WAIT, () -> deadLetters().contains("BAD_ARCHIVE/UNKNOWN_BATCH/uploads/holiday.zip")
                 && !p.keys(INGESTION).contains("uploads/holiday.zip"));
         assertEquals(List.of(), p.api().calls("UpdateBatch"));
+    }
+
+    /** Issue 16 item 5: a finished batch's zip uploaded again used to run again (DUPLICATE_IMAGE, done 0 failed 2). */
+    @Test
+    void aFinishedBatchZipUploadedAgainIsRefusedAndNotRunAgain() throws Exception {
+        byte[] zip = new Zips()
+                .add("ok/reconyx_hc550_small.jpg", Zips.variant(HC550, "again"))
+                .add("cam/bushnell_small.jpg", Zips.variant(BUSHNELL, "again")) // refused by the API: failed
+                .build();
+        String batch = upload(zip);
+        awaitEnd(batch);
+        JsonNode before = progress(batch);
+        assertEquals(1, before.path("done").asInt());
+        assertEquals(1, before.path("failed").asInt());
+        List<String> deadBefore = deadLetters();
+        int created = p.api().calls("CreateImageRecord").size();
+        List<Set<String>> updatesBefore = updates(batch);
+
+        p.put(INGESTION, batch + ".zip", zip);
+        String kept = "REPEATED_BATCH_UPLOAD/" + batch + "/" + batch + ".zip";
+        await("the repeat refused", WAIT, () -> batchErrors(batch).stream().anyMatch(e -> e.contains("uploaded again")));
+        await("the zip kept", WAIT, () -> deadLetters().contains(kept) && p.keys(INGESTION).isEmpty());
+        String error = batchErrors(batch).stream().filter(e -> e.contains("uploaded again")).findFirst().orElseThrow();
+        assertTrue(error.contains("has finished already") && error.contains(kept) && error.contains("new batch"), error);
+        assertArrayEquals(zip, p.get(DEADLETTER, kept));
+        assertEquals("REPEATED_BATCH_UPLOAD", p.head(DEADLETTER, kept).metadata().get("error-code"));
+
+        Thread.sleep(1500); // a few tracker ticks: nothing may change any more
+        assertEquals(created, p.api().calls("CreateImageRecord").size(), "no image was sent again");
+        assertEquals(updatesBefore, updates(batch), "no updateBatch for the repeat");
+        List<String> deadAfter = new ArrayList<>(deadLetters());
+        deadAfter.remove(kept);
+        assertEquals(deadBefore, deadAfter, "no DUPLICATE_IMAGE dead letters");
+        JsonNode after = progress(batch);
+        assertEquals(1, after.path("done").asInt());
+        assertEquals(1, after.path("failed").asInt());
+        assertEquals(2, after.path("total").asInt());
+    }
+
+    /** Not a repeat: the first zip of the batch was truncated (nothing extracted), the re-upload is the fix. */
+    @Test
+    void aTruncatedBatchZipUploadedAgainWholeIsRun() throws Exception {
+        byte[] zip = new Zips().add("fixed/reconyx_hc550_small.jpg", Zips.variant(HC550, "fixed")).build();
+        String batch = upload(Arrays.copyOf(zip, zip.length / 2));
+        awaitEnd(batch);
+        assertOneArchiveError(batch, "truncated");
+        p.put(INGESTION, batch + ".zip", zip);
+        await("the good zip's image served", WAIT, () -> p.keys(SERVING).size() == 3 && p.keys(INGESTION).isEmpty());
+        assertTrue(batchErrors(batch).stream().noneMatch(e -> e.contains("uploaded again")), batchErrors(batch).toString());
+        await("processingEnd again", WAIT, () -> updates(batch).stream().filter(Set.of("processingEnd")::equals).count() == 2);
+        assertEquals(1, progress(batch).path("done").asInt());
     }
 
     @Test
