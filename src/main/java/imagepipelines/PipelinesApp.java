@@ -119,7 +119,7 @@ public final class PipelinesApp implements AutoCloseable {
     }
 
     /** Makes the buckets and queues named in the configuration ({@code pipelines.local.*}) on the local servers. */
-    private static void provision(Settings settings, Map<String, String> props, LocalStack stack) {
+    public static void provision(Settings settings, Map<String, String> props, LocalStack stack) {
         S3Client s3 = stack.s3();
         SqsClient sqs = stack.sqs();
         for (String b : split(settings.resolve("{{pipelines.local.buckets:}}", props))) {

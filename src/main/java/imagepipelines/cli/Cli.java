@@ -14,6 +14,10 @@ public final class Cli {
                                      CAMEL_MAIN_PROFILE: local (embedded S3/SQS/API), dev, prod)
               demo [DIR]             local demo: ingest the sample camera-trap images (default samples/camera-trap)
                                      on the embedded stack and print what happened to each
+              local-stack [--data-dir DIR] [--properties FILE] [--s3-port N] [--sqs-port N] [--api-port N]
+                                     the embedded S3, SQS and Animl API stand-in alone, with the local buckets and
+                                     queues, until stopped; prints endpoints and keys and writes them to FILE
+                                     (default DIR/local-stack.properties) for e.g. `camel run` (docs/deploy.md)
               metadata FILE...       print, as JSON, the md object the ingest would send for each local file
               maintenance on|off|status|replay [--url http://localhost:8080]
                                      switch maintenance mode of a running instance, or replay parked images
@@ -52,6 +56,7 @@ public final class Cli {
                 yield 0;
             }
             case "demo" -> DemoCommand.run(rest);
+            case "local-stack" -> LocalStackCommand.run(rest);
             case "metadata" -> MetadataCommand.run(rest);
             case "maintenance" -> MaintenanceCommand.run(rest);
             case "redrive-batch" -> RedriveCommand.run(rest);

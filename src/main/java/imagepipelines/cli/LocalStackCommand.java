@@ -1,0 +1,94 @@
+package imagepipelines.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import imagepipelines.PipelinesApp;
+import imagepipelines.common.Settings;
+import imagepipelines.local.LocalStack;
+
+/**
+ * {@code local-stack}: the embedded S3 and SQS servers and the Animl API stand-in on their own, with the buckets and
+ * queues of the local profile, until stopped. For running the routes in another process, e.g. with Camel JBang:
+ * prints the endpoints and keys and writes them as application properties to a file that process reads.
+ */
+public final class LocalStackCommand {
+
+    private LocalStackCommand() {
+    }
+
+    static int run(List<String> args) throws Exception {
+        Settings settings = new Settings("local");
+        Path dataDir = Path.of(settings.get("pipelines.local.data-dir", ".local-data"));
+        Path propertiesFile = null;
+        int s3Port = Integer.parseInt(settings.get("pipelines.local.s3-port", "0"));
+        int sqsPort = Integer.parseInt(settings.get("pipelines.local.sqs-port", "0"));
+        int apiPort = Integer.parseInt(settings.get("pipelines.local.api-port", "0"));
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--data-dir" -> dataDir = Path.of(args.get(++i));
+                case "--properties" -> propertiesFile = Path.of(args.get(++i));
+                case "--s3-port" -> s3Port = Integer.parseInt(args.get(++i));
+                case "--sqs-port" -> sqsPort = Integer.parseInt(args.get(++i));
+                case "--api-port" -> apiPort = Integer.parseInt(args.get(++i));
+                default -> {
+                    System.err.println("local-stack: unknown option " + a
+                            + " (--data-dir DIR --properties FILE --s3-port N --sqs-port N --api-port N)");
+                    return 2;
+                }
+            }
+        }
+        if (propertiesFile == null) {
+            propertiesFile = dataDir.resolve("local-stack.properties");
+        }
+        LocalStack stack = start(dataDir, s3Port, sqsPort, apiPort, propertiesFile);
+        Map<String, String> props = stack.properties();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stack.close();
+            } catch (Exception e) {
+                System.err.println("local-stack: " + e);
+            }
+            stopped.countDown();
+        }, "local-stack-stop"));
+        System.out.println("local stack running (stop with Ctrl-C); data in " + dataDir.toAbsolutePath());
+        props.forEach((k, v) -> System.out.println("  " + k + " = " + v));
+        System.out.println("buckets: " + settings.resolve("{{pipelines.local.buckets}}", props));
+        System.out.println("queues:  " + settings.resolve("{{pipelines.local.queues}}", props) + " (each with -dlq)");
+        System.out.println("properties written to " + propertiesFile.toAbsolutePath());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /**
+     * Starts the stack with the local profile's buckets and queues and writes its settings to {@code propertiesFile}
+     * (ports 0 = free ones).
+     */
+    public static LocalStack start(Path dataDir, int s3Port, int sqsPort, int apiPort, Path propertiesFile)
+            throws Exception {
+        LocalStack stack = new LocalStack(dataDir, s3Port, sqsPort, apiPort, Map.of());
+        Map<String, String> props = new LinkedHashMap<>(stack.properties());
+        PipelinesApp.provision(new Settings("local"), props, stack);
+        write(propertiesFile, props);
+        return stack;
+    }
+
+    /** The stack's settings as application properties (local, fixed keys that open nothing but this stack). */
+    private static void write(Path file, Map<String, String> props) throws IOException {
+        StringBuilder sb = new StringBuilder("# written by image-pipelines local-stack; valid while it runs\n");
+        props.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Files.writeString(file, sb.toString());
+    }
+}
