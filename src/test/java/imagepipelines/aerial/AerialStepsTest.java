@@ -21,7 +21,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * {@link AerialSteps} against a real S3 server and the real GDAL programs, without the routes: the download into
+ * The aerial beans ({@link SourceDownloader}, {@link ScratchSpace}, {@link CogPlanner}) against a real S3 server and
+ * the real GDAL programs, without the routes: the download into
  * scratch by parallel ranged GETs ({@code aerial.source.vsis3=false}), and the scratch files of the two GDAL steps.
  */
 class AerialStepsTest {
@@ -31,16 +32,25 @@ class AerialStepsTest {
     @TempDir
     static Path dir;
     static LocalStack stack;
-    static AerialSteps steps;
+    static UploadLedger uploads;
+    static ScratchSpace scratch;
+    static SourceDownloader downloader;
+    static SourceInspector inspector;
+    static CogPlanner planner;
 
     @BeforeAll
     static void start() throws Exception {
         stack = LocalStack.start(dir.resolve("s3")).createBuckets(List.of(BUCKET));
         var p = stack.properties();
-        steps = new AerialSteps(stack.s3(), new GdalS3Access(p.get("aws.s3.endpoint"), p.get("aws.region"),
-                p.get("aws.access-key"), p.get("aws.secret-key")), new GeoPackageTileIndex(dir.resolve("i.gpkg")));
-        steps.setBucket(BUCKET);
-        steps.setScratchDir(dir.resolve("scratch").toString());
+        GeoPackageTileIndex index = new GeoPackageTileIndex(dir.resolve("i.gpkg"));
+        CogLocations locations = new CogLocations(BUCKET, "https://" + BUCKET + ".s3.amazonaws.com", "vsicurl", "");
+        uploads = new UploadLedger(stack.s3(), BUCKET, new UploadClassifier(),
+                new TileIndexPublisher(stack.s3(), index, locations));
+        scratch = new ScratchSpace(dir.resolve("scratch").toString(), false);
+        downloader = new SourceDownloader(stack.s3(), 4);
+        inspector = new SourceInspector(new GdalS3Access(p.get("aws.s3.endpoint"), p.get("aws.region"),
+                p.get("aws.access-key"), p.get("aws.secret-key")));
+        planner = new CogPlanner("near");
     }
 
     @AfterAll
@@ -58,38 +68,38 @@ class AerialStepsTest {
 
     AerialJob uploaded(String key, byte[] bytes) {
         stack.s3().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
-        AerialJob job = steps.classify(BUCKET, key);
-        assertTrue(steps.begin(job));
-        steps.prepareScratch(job);
+        AerialJob job = new UploadClassifier().classify(BUCKET, key);
+        assertTrue(uploads.begin(job));
+        scratch.prepare(job);
         return job;
     }
 
     @Test
     void aLargeUploadArrivesWholeFromParallelRangesAndASmallOneInOneGet() throws Exception {
         // 3 parts of 8 MB and a short last one; the odd length checks the range arithmetic
-        byte[] big = random((int) (3 * AerialSteps.MIN_DOWNLOAD_PART + 12345), 1);
+        byte[] big = random((int) (3 * SourceDownloader.MIN_DOWNLOAD_PART + 12345), 1);
         AerialJob job = uploaded("nc/A/B_1950/mosaic/georef/big.tif", big);
-        steps.download(job);
+        downloader.download(job);
         assertArrayEquals(big, Files.readAllBytes(job.localSource()));
         assertEquals(job.localSource().toString(), job.source());
 
         byte[] small = random(1000, 2);
         AerialJob one = uploaded("nc/A/B_1950/mosaic/georef/small.tif", small);
-        steps.download(one);
+        downloader.download(one);
         assertArrayEquals(small, Files.readAllBytes(one.localSource()));
-        steps.cleanup(job);
-        steps.cleanup(one);
+        scratch.cleanup(job);
+        scratch.cleanup(one);
     }
 
     @Test
     void anUploadReplacedAfterItsHeadIsNotMixedIntoOneFile() {
         String key = "nc/A/B_1950/mosaic/georef/replaced.tif";
-        for (int size : new int[] {1000, (int) (2 * AerialSteps.MIN_DOWNLOAD_PART + 1)}) {
+        for (int size : new int[] {1000, (int) (2 * SourceDownloader.MIN_DOWNLOAD_PART + 1)}) {
             AerialJob job = uploaded(key, random(size, 3));
             stack.s3().putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(random(size, 4)));
-            S3Exception e = assertThrows(S3Exception.class, () -> steps.download(job));
+            S3Exception e = assertThrows(S3Exception.class, () -> downloader.download(job));
             assertEquals(412, e.statusCode(), e.getMessage());
-            steps.cleanup(job);
+            scratch.cleanup(job);
         }
     }
 
@@ -97,19 +107,19 @@ class AerialStepsTest {
     void anUploadCalledWarpedTifDoesNotMeetTheScratchCopyOfTheWarp() throws Exception {
         AerialJob job = uploaded("nc/A/B_1950/mosaic/georef/warped.tif",
                 Files.readAllBytes(TestRasters.sample(dir, TestRasters.RGB_UTM18)));
-        steps.download(job);
-        steps.inspect(job);
-        steps.planCompression(job);
-        assertTrue(steps.prepareWarp(job));
+        downloader.download(job);
+        inspector.inspect(job);
+        planner.planCompression(job);
+        assertTrue(planner.prepareWarp(job));
         GdalCommandRunner gdal = new GdalCommandRunner();
         gdal.run(job.command());
-        gdal.run(steps.cogCommand(job));
+        gdal.run(planner.cogCommand(job));
         assertNotEquals(job.warpedFile(), job.cogFile());
         assertEquals("warped.tif", job.cogFile().getFileName().toString());
         CogValidator.Result v = new CogValidator(gdal).validate(job.cogFile());
         assertTrue(v.valid(), v.summary());
         assertEquals(List.of("gdalwarp", "gdal_translate"), job.commands().stream().map(c -> c.get(0)).toList());
-        steps.cleanup(job);
+        scratch.cleanup(job);
         assertTrue(Files.notExists(job.scratchDir()));
     }
 }
