@@ -78,6 +78,7 @@ public final class PipelinesApp implements AutoCloseable {
         }
         props.putAll(overrides);
         imagepipelines.ingest.AnimlApiSecret.require(settings, props, workflows);
+        imagepipelines.common.OperatorSecret.prepare(settings, props, workflows);
 
         if (stack != null) {
             provision(settings, props, stack);
