@@ -87,6 +87,13 @@ public final class PipelinesApp implements AutoCloseable {
         // the profile picks application-{profile}.properties, which Camel reads before any override
         main.configure().withProfile(settings.profile());
         props.forEach(main::addOverrideProperty);
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeStop(org.apache.camel.main.BaseMainSupport m) {
+                // SIGTERM: messages not finished within the shutdown timeout go back to the queue at once
+                imagepipelines.common.SqsReleaseOnShutdown.arm(m.getCamelContext());
+            }
+        });
         return new PipelinesApp(main, owned, stack);
     }
 

@@ -118,4 +118,48 @@ class SigtermShutdownTest {
             app.destroyForcibly();
         }
     }
+
+    /**
+     * Regression: after a stop, a message still being worked on stayed invisible for its whole visibility timeout
+     * (720 s). Now it is made visible again before the shutdown timeout ends, and another consumer gets it at once.
+     */
+    @Test
+    void messageUnfinishedAtShutdownTimeoutIsReleasedForAnotherReplica() throws Exception {
+        int port = TestPipelines.freePort();
+        // every Animl API call hangs 60 s: the image cannot finish within the 4 s shutdown timeout
+        stack.api().delayNext(1000, 60_000);
+        Process app = startApp(port, Map.of("CAMEL_MAIN_SHUTDOWN_TIMEOUT", "4", "ANIML_API_TIMEOUT_SECONDS", "120"));
+        try {
+            awaitReady(app, port);
+            String queueUrl = stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
+            stack.s3().putObject(r -> r.bucket(INGESTION).key("cam/stuck.jpg"), software.amazon.awssdk.core.sync
+                    .RequestBody.fromBytes(TestPipelines.resource("/camera-trap/reconyx_hc550_small.jpg")));
+            stack.sqs().sendMessage(r -> r.queueUrl(queueUrl)
+                    .messageBody(imagepipelines.testsupport.S3Events.notification(INGESTION, "cam/stuck.jpg")));
+            TestPipelines.await("the app is calling the (hanging) API", java.time.Duration.ofSeconds(60),
+                    () -> stack.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+                            software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                    .APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes().values().stream()
+                            .anyMatch("1"::equals));
+            Thread.sleep(3000);
+            assertTrue(stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages().isEmpty(),
+                    "the message is invisible while the app works on it");
+
+            long t0 = System.nanoTime();
+            app.destroy();
+            assertTrue(app.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
+            double exit = (System.nanoTime() - t0) / 1e9;
+            var got = stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5)
+                    .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")).messages();
+            double seen = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "busy instance: exit %.2f s after SIGTERM (shutdown timeout 4 s); message"
+                    + " received by another consumer %.2f s after SIGTERM%n", exit, seen);
+            assertEquals(1, got.size(), "the unfinished message is visible again at once: " + log(port));
+            assertTrue(log(port).contains("not finished after"), log(port));
+            stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(got.get(0).receiptHandle()));
+        } finally {
+            app.destroyForcibly();
+            stack.api().reset();
+        }
+    }
 }
