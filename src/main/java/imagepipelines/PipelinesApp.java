@@ -89,6 +89,12 @@ public final class PipelinesApp implements AutoCloseable {
         props.forEach(main::addOverrideProperty);
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
             @Override
+            public void afterConfigure(org.apache.camel.main.BaseMainSupport m) {
+                m.getCamelContext().getManagementStrategy()
+                        .addEventNotifier(new imagepipelines.common.PipelineMetrics(m.getCamelContext()));
+            }
+
+            @Override
             public void beforeStop(org.apache.camel.main.BaseMainSupport m) {
                 // SIGTERM: messages not finished within the shutdown timeout go back to the queue at once
                 imagepipelines.common.SqsReleaseOnShutdown.arm(m.getCamelContext());
