@@ -89,6 +89,7 @@ public final class PipelinesApp implements AutoCloseable {
         }
         props.putAll(overrides);
         imagepipelines.ingest.AnimlApiSecret.require(settings, props, workflows);
+        imagepipelines.common.OperatorSecret.prepare(settings, props, workflows);
 
         if (stack != null) {
             provision(settings, props, stack);
@@ -97,11 +98,12 @@ public final class PipelinesApp implements AutoCloseable {
         // the profile picks application-{profile}.properties, which Camel reads before any override
         main.configure().withProfile(settings.profile());
         props.forEach(main::addOverrideProperty);
-        // once the HTTP server runs: a body over its limit is a WARN with detail, not Vert.x's bare ERROR
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport configured) {
                 CamelContext context = configured.getCamelContext();
+                context.getManagementStrategy().addEventNotifier(new imagepipelines.common.PipelineMetrics(context));
+                // once the HTTP server runs: a body over its limit is a WARN with detail, not Vert.x's bare ERROR
                 context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.SimpleEventNotifierSupport() {
                     @Override
                     public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
@@ -113,6 +115,12 @@ public final class PipelinesApp implements AutoCloseable {
                         TooLargeRequests.install(context);
                     }
                 });
+            }
+
+            @Override
+            public void beforeStop(org.apache.camel.main.BaseMainSupport m) {
+                // SIGTERM: messages not finished within the shutdown timeout go back to the queue at once
+                imagepipelines.common.SqsReleaseOnShutdown.arm(m.getCamelContext());
             }
         });
         return new PipelinesApp(main, owned, stack);

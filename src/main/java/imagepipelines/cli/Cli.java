@@ -21,6 +21,8 @@ public final class Cli {
               metadata FILE...       print, as JSON, the md object the ingest would send for each local file
               maintenance on|off|status|replay [--url http://localhost:8080]
                                      switch maintenance mode of a running instance, or replay parked images
+                                     (sends the operator token: PIPELINES_OPERATOR_SECRET, else
+                                     .local-data/operator-token of a local run)
               redrive-batch BATCH_ID [--url http://localhost:8080]
                                      give a bulk batch's dead letters another try: its messages in the ingest
                                      queue's DLQ and its images in the dead-letter bucket go back; prints them

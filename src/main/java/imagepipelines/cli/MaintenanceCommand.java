@@ -7,7 +7,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
-/** {@code maintenance on|off|status|replay}: talks to a running instance's HTTP endpoints. */
+/**
+ * {@code maintenance on|off|status|replay}: talks to a running instance's HTTP endpoints, with the operator token
+ * from PIPELINES_OPERATOR_SECRET (or the local run's {@code .local-data/operator-token}).
+ */
 final class MaintenanceCommand {
 
     static int run(List<String> args) throws Exception {
@@ -31,8 +34,15 @@ final class MaintenanceCommand {
             System.err.println("unknown maintenance action: " + args.get(0));
             return 2;
         }
+        String token = imagepipelines.common.OperatorSecret.forCli(System.getenv());
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
         HttpResponse<String> r = HttpClient.newHttpClient().send(req.timeout(Duration.ofMinutes(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 401) {
+            System.err.println("refused (HTTP 401): set PIPELINES_OPERATOR_SECRET to the instance's operator token");
+        }
         System.out.println(r.body());
         return r.statusCode() < 300 ? 0 : 1;
     }

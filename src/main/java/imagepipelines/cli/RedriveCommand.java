@@ -12,7 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * {@code redrive-batch BATCH_ID [--url http://localhost:8080]}: asks a running instance to give the batch's dead
- * letters another try ({@code POST /batches/{id}/redrive}) and prints what was moved.
+ * letters another try ({@code POST /batches/{id}/redrive}) and prints what was moved. The operator token comes from
+ * PIPELINES_OPERATOR_SECRET (or the local run's {@code .local-data/operator-token}).
  */
 final class RedriveCommand {
 
@@ -27,9 +28,13 @@ final class RedriveCommand {
         if (i >= 0 && i + 1 < args.size()) {
             base = args.get(i + 1);
         }
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(base + "/batches/" + batch + "/redrive")).POST(HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofMinutes(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "/batches/" + batch + "/redrive"))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofMinutes(30));
+        String token = imagepipelines.common.OperatorSecret.forCli(System.getenv());
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             System.err.println("redrive refused (HTTP " + r.statusCode() + "): " + r.body());
             return 1;

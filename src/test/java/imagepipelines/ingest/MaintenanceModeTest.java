@@ -48,6 +48,7 @@ class MaintenanceModeTest {
 
     HttpResponse<String> call(String method, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.httpPort + path))
+                .header("Authorization", "Bearer " + TestPipelines.OPERATOR_TOKEN)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 

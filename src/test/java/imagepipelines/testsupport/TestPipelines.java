@@ -30,6 +30,8 @@ public final class TestPipelines implements AutoCloseable {
     public static final String SERVING = "animl-images-serving-test";
     public static final String PARKINGLOT = "animl-images-parkinglot-test";
     public static final String DEADLETTER = "animl-images-dead-letter-test";
+    /** the operator token (pipelines.operator.secret) of the test instances */
+    public static final String OPERATOR_TOKEN = "test-operator-token-0123456789";
 
     public final LocalStack stack;
     public final PipelinesApp app;
@@ -66,6 +68,7 @@ public final class TestPipelines implements AutoCloseable {
         props.put("ingest.retry.delay-ms", "50");
         props.put("ingest.retry.max-delay-ms", "200");
         props.put("ingest.maintenance.cache-ms", "0");
+        props.put("pipelines.operator.secret", OPERATOR_TOKEN);
         props.putAll(overrides);
         PipelinesApp app = PipelinesApp.start(new Settings("local"), props, stack);
         return new TestPipelines(stack, app, httpPort, props);

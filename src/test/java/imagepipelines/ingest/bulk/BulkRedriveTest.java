@@ -228,6 +228,7 @@ class BulkRedriveTest {
     static JsonNode redrive(String batch) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + p.httpPort + "/batches/" + batch + "/redrive"))
+                .header("Authorization", "Bearer " + TestPipelines.OPERATOR_TOKEN)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return new ObjectMapper().readTree(r.body());
