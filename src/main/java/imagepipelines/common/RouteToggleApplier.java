@@ -11,8 +11,6 @@ import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.model.ModelCamelContext;
-import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.RouteController;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +31,9 @@ public final class RouteToggleApplier implements org.apache.camel.CamelContextAw
     private final Map<String, Boolean> configured = new ConcurrentHashMap<>();
 
     private CamelContext camelContext;
+    private volatile String lastFailure;
+    /** the toggles read once while this context starts its routes */
+    private volatile Map<String, String> atStartup;
 
     public RouteToggleApplier(RouteToggles toggles) {
         this.toggles = toggles;
@@ -63,23 +64,24 @@ public final class RouteToggleApplier implements org.apache.camel.CamelContextAw
         return toggleOn(camelContext, target, action);
     }
 
-    /**
-     * Before the routes start (their definitions exist, the routes not yet): the ones desired stopped or suspended
-     * get autoStartup false, so they take no message; the timer then suspends the suspended ones.
-     */
+    /** The context is about to start its routes: read the toggles once for {@link #beforeRouteStarts}. */
     public void beforeRoutesStart(CamelContext context) {
-        Map<String, String> now = readOrEmpty();
-        for (RouteDefinition d : ((ModelCamelContext) context).getRouteDefinitions()) {
-            String id = d.getRouteId();
-            String auto = d.getAutoStartup() == null ? "true" : context.resolvePropertyPlaceholders(d.getAutoStartup());
-            configured.putIfAbsent(id, Boolean.parseBoolean(auto));
-            String location = d.getResource() == null ? null : d.getResource().getLocation();
-            String uri = d.getInput() == null ? null : d.getInput().getEndpointUri();
-            RouteToggles.Match m = match(now, id, workflow(location, id), uri);
-            if (m != null && !RouteToggles.STARTED.equals(m.state())) {
-                d.setAutoStartup("false");
-                LOG.warn("route {} not started: toggled {} by '{}' in {}", id, m.state(), m.key(), toggles.location());
-            }
+        atStartup = readOrEmpty();
+    }
+
+    /** Each route as Camel adds it, before its consumer starts: off if toggled stopped or suspended. */
+    public void beforeRouteStarts(Route r) {
+        Map<String, String> now = atStartup;
+        if (now == null) {
+            now = readOrEmpty();
+            atStartup = now;
+        }
+        configured.putIfAbsent(r.getRouteId(), !Boolean.FALSE.equals(r.isAutoStartup()));
+        RouteToggles.Match m = match(now, r);
+        if (m != null && !RouteToggles.STARTED.equals(m.state()) && !Boolean.FALSE.equals(r.isAutoStartup())) {
+            r.setAutoStartup(false);
+            LOG.warn("route {} not started: toggled {} by '{}' in {}", r.getRouteId(), m.state(), m.key(),
+                    toggles.location());
         }
     }
 
@@ -88,7 +90,8 @@ public final class RouteToggleApplier implements org.apache.camel.CamelContextAw
         return applyTo(context, readOrEmpty());
     }
 
-    int applyTo(CamelContext context, Map<String, String> now) {
+    // one at a time: the timer and a PUT on this replica must not drive the route controller concurrently
+    synchronized int applyTo(CamelContext context, Map<String, String> now) {
         RouteController controller = context.getRouteController();
         int changed = 0;
         for (Route r : context.getRoutes()) {
@@ -209,10 +212,17 @@ public final class RouteToggleApplier implements org.apache.camel.CamelContextAw
 
     private Map<String, String> readOrEmpty() {
         try {
-            return toggles.read();
+            Map<String, String> now = toggles.read();
+            lastFailure = null;
+            return now;
         } catch (RuntimeException e) {
-            // S3 unreachable: keep the routes as they are and try again on the next tick
-            LOG.warn("route toggles not read from {}: {}", toggles.location(), e.toString());
+            // S3 unreachable: keep the routes as they are and try again on the next tick; the same failure is
+            // logged once, not every few seconds
+            String failure = e.toString();
+            if (!failure.equals(lastFailure)) {
+                LOG.warn("route toggles not read from {} (routes kept as they are): {}", toggles.location(), failure);
+            }
+            lastFailure = failure;
             return Map.of();
         }
     }

@@ -18,7 +18,7 @@ public final class RouteTogglesAtStartup extends SimpleEventNotifierSupport {
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
+        return event instanceof CamelEvent.CamelContextRoutesStartingEvent || event instanceof CamelEvent.RouteAddedEvent;
     }
 
     @Override
@@ -27,7 +27,11 @@ public final class RouteTogglesAtStartup extends SimpleEventNotifierSupport {
                 RouteToggleApplier.class);
         if (applier != null && Boolean.parseBoolean(
                 context.resolvePropertyPlaceholders("{{pipelines.control.toggles-enabled:true}}"))) {
-            applier.beforeRoutesStart(context);
+            if (event instanceof CamelEvent.RouteAddedEvent added) {
+                applier.beforeRouteStarts(added.getRoute()); // the route exists, its consumer not started yet
+            } else {
+                applier.beforeRoutesStart(context);
+            }
         }
     }
 }
