@@ -103,6 +103,8 @@ public final class PipelinesApp implements AutoCloseable {
             public void afterConfigure(org.apache.camel.main.BaseMainSupport configured) {
                 CamelContext context = configured.getCamelContext();
                 context.getManagementStrategy().addEventNotifier(new imagepipelines.common.PipelineMetrics(context));
+                // routes toggled stopped or suspended (S3 control object) stay off from the start
+                context.getManagementStrategy().addEventNotifier(new imagepipelines.common.RouteTogglesAtStartup(context));
                 // once the HTTP server runs: a body over its limit is a WARN with detail, not Vert.x's bare ERROR
                 context.getManagementStrategy().addEventNotifier(new org.apache.camel.support.SimpleEventNotifierSupport() {
                     @Override

@@ -23,6 +23,10 @@ public final class Cli {
                                      switch maintenance mode of a running instance, or replay parked images
                                      (sends the operator token: PIPELINES_OPERATOR_SECRET, else
                                      .local-data/operator-token of a local run)
+              routes list|stop|start|suspend|resume [ROUTE|PATTERN|WORKFLOW] [--url http://localhost:8080]
+                                     route toggles on every replica within seconds, kept across restarts: e.g.
+                                     `routes stop faces`, `routes suspend 'aerial-intake-*'`; list shows desired
+                                     and actual state (changes send the operator token, as maintenance does)
               redrive-batch BATCH_ID [--url http://localhost:8080]
                                      give a bulk batch's dead letters another try: its messages in the ingest
                                      queue's DLQ and its images in the dead-letter bucket go back; prints them
@@ -62,6 +66,7 @@ public final class Cli {
             case "metadata" -> MetadataCommand.run(rest);
             case "maintenance" -> MaintenanceCommand.run(rest);
             case "redrive-batch" -> RedriveCommand.run(rest);
+            case "routes" -> RoutesCommand.run(rest);
             case "cog" -> CogCli.run(rest);
             case "benchmark-aerial" -> imagepipelines.bench.AerialBenchmark.run(rest);
             case "faces" -> FacesCommand.run(rest);

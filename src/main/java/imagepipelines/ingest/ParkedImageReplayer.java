@@ -37,7 +37,8 @@ public final class ParkedImageReplayer {
         int moved = 0;
         List<String> waiting = new ArrayList<>();
         for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(parkingLot).maxKeys(500)).contents()) {
-            if (maintenance.isFlagKey(o.key())) {
+            // the flag and other control objects (route toggles) stay where they are
+            if (maintenance.isFlagKey(o.key()) || o.key().startsWith("_control/")) {
                 continue;
             }
             if (S3Objects.exists(s3, ingestion, o.key())) {
