@@ -45,8 +45,10 @@ final class DemoCommand {
         boolean faces = FacesDemo.modelsPresent();
         props.put("pipelines.workflows", faces ? "ingest,aerial,faces" : "ingest,aerial");
         props.put("pipelines.local.data-dir", dataDir.toString());
-        int httpPort = LoopbackPorts.free();
-        props.put("camel.server.port", String.valueOf(httpPort));
+        // a free port, unless the environment names one (CAMEL_SERVER_PORT or -Dcamel.server.port)
+        if (!settings.fromEnvironment().containsKey("camel.server.port")) {
+            props.put("camel.server.port", String.valueOf(LoopbackPorts.free()));
+        }
         String ingestion = settings.resolve("{{ingest.bucket.ingestion}}", props);
         String serving = settings.resolve("{{ingest.bucket.serving}}", props);
         String deadLetter = settings.resolve("{{ingest.bucket.deadletter}}", props);
@@ -79,7 +81,9 @@ final class DemoCommand {
                     dataDir);
             // face encodings: one photo in through the Lambda-compatible intake, as the members' site sends it
             if (faces) {
-                FacesDemo.run(httpPort, samples.resolveSibling("faces"));
+                // the port the server took
+                int port = Integer.parseInt(app.context().resolvePropertyPlaceholders("{{camel.server.port}}"));
+                FacesDemo.run(port, samples.resolveSibling("faces"));
             } else {
                 System.out.printf("%nfaces part skipped: no face models (run bin/fetch-face-models)%n");
             }
