@@ -56,7 +56,10 @@ public final class PipelinesApp implements AutoCloseable {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("camel.main.profile", settings.profile());
         String workflows = overrides.getOrDefault("pipelines.workflows", settings.get("pipelines.workflows", "ingest"));
-        List<String> patterns = new ArrayList<>(List.of("classpath:routes/common/*.yaml"));
+        // the shared clients first, then the shared routes, then each workflow: Camel loads the patterns in this
+        // order, but the files of one pattern in the class path's order (another in the jar than in target/classes),
+        // so a bean may name only beans of its own file or of routes/clients/ (BeanWiringOrderTest)
+        List<String> patterns = new ArrayList<>(List.of("classpath:routes/clients/*.yaml", "classpath:routes/common/*.yaml"));
         for (String w : workflows.split(",")) {
             if (!w.isBlank()) {
                 patterns.add("classpath:routes/" + w.trim() + "/*.yaml");

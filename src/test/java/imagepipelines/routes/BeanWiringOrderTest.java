@@ -16,9 +16,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * A bean's constructor may name only beans of its own YAML file or of routes/common/: Camel loads a workflow's files
- * in the order the class path lists them, which differs between target/classes (the tests) and the jar (the
- * launcher), so a reference across two files of one workflow worked in the tests and stopped the demo.
+ * A bean's constructor may name only beans of its own YAML file or of routes/clients/ (loaded first): Camel loads
+ * the files of one folder in the order the class path lists them, which differs between target/classes (the tests)
+ * and the jar (the launcher, the image), so a reference across two files of one folder worked in the tests and
+ * stopped the demo (ingest-bulk-beans -> noOverwriteCopy) and the image (route-toggles -> s3Client).
  */
 class BeanWiringOrderTest {
 
@@ -28,7 +29,7 @@ class BeanWiringOrderTest {
 
     @Test
     void constructorReferencesStayInTheirFileOrCommon() throws IOException {
-        Set<String> common = defined(ROUTES.resolve("common"));
+        Set<String> common = defined(ROUTES.resolve("clients"));
         List<String> problems = new ArrayList<>();
         try (Stream<Path> files = Files.walk(ROUTES)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
