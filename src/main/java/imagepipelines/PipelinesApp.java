@@ -47,7 +47,17 @@ public final class PipelinesApp implements AutoCloseable {
      */
     public static PipelinesApp start(Settings settings, Map<String, String> overrides, LocalStack stack) throws Exception {
         PipelinesApp app = create(settings, overrides, stack);
-        app.main.start();
+        try {
+            app.main.start();
+        } catch (Exception e) {
+            // a failed start must not leave the embedded servers running: their threads kept the demo's JVM alive
+            try {
+                app.close();
+            } catch (Exception c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
         return app;
     }
 
