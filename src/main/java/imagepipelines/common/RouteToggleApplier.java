@@ -195,7 +195,9 @@ public final class RouteToggleApplier implements org.apache.camel.CamelContextAw
     }
 
     static String workflow(Route r) {
-        return workflow(r.getSourceLocation(), r.getRouteId());
+        // a route made from a template (routes/common/sqs-intake.yaml) carries the template's file as its location:
+        // its id says the workflow that asked for it (ingest-intake-s3-events)
+        return workflow(r.isCreatedByRouteTemplate() ? null : r.getSourceLocation(), r.getRouteId());
     }
 
     /** routes/<workflow>/<file>.yaml, else the route id's first word */
