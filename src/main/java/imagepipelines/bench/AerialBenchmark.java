@@ -26,6 +26,7 @@ import imagepipelines.aerial.RasterInfo;
 import imagepipelines.aerial.RasterInspector;
 import imagepipelines.common.Settings;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceHelper;
@@ -59,10 +60,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class AerialBenchmark {
 
+    private static final Pattern USER = Pattern.compile("User time \\(seconds\\): ([0-9.]+)");
+    private static final Pattern SYS = Pattern.compile("System time \\(seconds\\): ([0-9.]+)");
     private static final Pattern WALL = Pattern.compile("Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\): (\\S+)");
     private static final Pattern RSS = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
     static final double GOAL_VS_PLAIN = 1.25;
     static final double GOAL_VS_CHAIN = 1.7;
+    static final double GOAL_VS_OURS = 1.15;
     static final int WARM_UP_JOBS = Integer.getInteger("bench.aerial.warm-ups", 1);
     static final int SMALL_WARM_UP_JOBS = Integer.getInteger("bench.aerial.small-warm-ups", 20);
     /** Measured uploads, and runs of each command variant: the figures compared are the medians. */
@@ -72,6 +76,55 @@ public final class AerialBenchmark {
     }
 
     /** One exchange sent to an endpoint, as nanoTime start/end, and the upload it was about (or null). */
+    private static final List<ExecCpu> execCpuUse = new CopyOnWriteArrayList<>();
+
+    /** CPU seconds at one moment: this JVM's threads by group, and its reaped children's user+sys. */
+    private record CpuMark(double jvm, double children, double[] machine, Map<String, Double> threads) {
+
+        static CpuMark now() {
+            return new CpuMark(jvmCpuNanos() / 1e9, childrenCpuSeconds(), machineCpuSeconds(), ThreadCpu.byGroup(
+                    AerialBenchmark::threadGroup));
+        }
+
+        CpuMark minus(CpuMark o) {
+            return new CpuMark(jvm - o.jvm, children - o.children,
+                    new double[] {machine[0] - o.machine[0], machine[1] - o.machine[1]},
+                    ThreadCpu.minus(threads, o.threads));
+        }
+    }
+
+    /**
+     * The machine's busy CPU seconds (all processes and the kernel: user, nice, system, irq, softirq, steal) and its
+     * iowait seconds, from /proc/stat's first line.
+     */
+    static double[] machineCpuSeconds() {
+        try (var lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] f = lines.findFirst().orElseThrow().trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return new double[] {busy / 100.0, Long.parseLong(f[5]) / 100.0};
+        } catch (IOException | RuntimeException e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+    }
+
+    private record ExecCpu(String key, long startNs, long endNs, CpuMark used) {
+    }
+
+    /** Fields 16 and 17 of /proc/self/stat: user and system time of the children this process has waited for. */
+    static double childrenCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) " the fields start at state (field 3): cutime is field 16, cstime 17
+            return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     private record Sent(String uri, String key, long startNs, long endNs) {
 
         double seconds() {
@@ -98,6 +151,7 @@ public final class AerialBenchmark {
                 CogCommand.DEFAULT_RESAMPLING));
         String vsis3 = settings.get("aerial.source.vsis3", "true");
         RasterInfo info = new RasterInspector().inspect(big);
+        System.out.println("CPU: " + cpuModel());
         System.out.printf(Locale.ROOT, "source %s: %dx%d, %d bands %s, %d MB, %s; %d CPUs; GDAL %s%n", big,
                 info.width(), info.height(), info.bandCount(), info.band(1).dataType(), Files.size(big) >> 20,
                 info.srsString(), Runtime.getRuntime().availableProcessors(), GdalRuntime.gdalVersion());
@@ -137,7 +191,7 @@ public final class AerialBenchmark {
         System.out.println();
         System.out.printf(Locale.ROOT, "application stages of its median upload (from Camel's exchange-sent events; "
                 + "seconds):%n");
-        app.stages.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-66s %6.2f%n", k, v));
+        app.stages.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-82s %6.2f%n", k, v));
         System.out.printf(Locale.ROOT, "%nmedian of %d runs each%n%-78s %8s %12s  %s%n", ROUNDS, "variant", "wall s",
                 "peak RSS MB", "COG validation");
         List<List<Double>> all = List.of(appRuns.stream().map(r -> r.row.seconds()).toList(), seconds(oursRuns),
@@ -155,8 +209,13 @@ public final class AerialBenchmark {
                 GOAL_VS_PLAIN, vsPlain <= GOAL_VS_PLAIN ? "met" : "NOT met");
         System.out.printf(Locale.ROOT, "original chain / application:      %.2fx (goal >= %.2fx: %s)%n", vsChain,
                 GOAL_VS_CHAIN, vsChain >= GOAL_VS_CHAIN ? "met" : "NOT met");
+        double vsOurs = app.row.seconds() / ours.seconds();
+        System.out.printf(Locale.ROOT, "application / our two commands:    %.2fx (goal <= %.2fx: %s; the "
+                + "application's own cost around the same two commands)%n", vsOurs, GOAL_VS_OURS,
+                vsOurs <= GOAL_VS_OURS ? "met" : "NOT met");
         System.out.printf(Locale.ROOT, "our two commands / plain: %.2fx; chain / our two commands: %.2fx%n",
                 ours.seconds() / plain.seconds(), chain.seconds() / ours.seconds());
+        System.out.println("CPU: " + cpuModel());
         System.out.println("load average at the end: " + loadAverage());
         return 0;
     }
@@ -184,14 +243,36 @@ public final class AerialBenchmark {
         try (PipelinesApp app = PipelinesApp.start(settings, props, null)) {
             S3Client s3 = app.stack().s3();
             List<Sent> sent = new CopyOnWriteArrayList<>();
+            // start times from the sending events (nanoseconds): the sent event's own time taken is in whole
+            // milliseconds, and a stage's first send within its first millisecond then seemed to start before it
+            Map<String, java.util.Deque<Long>> sending = new ConcurrentHashMap<>();
+            // CPU around each GDAL command: the child's own (reaped children's user+sys of this process) and the
+            // JVM's by thread group, to tell a slower program from one that shares the CPUs with the JVM
+            Map<String, CpuMark> execCpu = new ConcurrentHashMap<>();
             EventNotifierSupport notifier = new EventNotifierSupport() {
                 @Override
                 public void notify(CamelEvent event) {
-                    if (event instanceof ExchangeSentEvent e) {
+                    if (event instanceof ExchangeSendingEvent e) {
+                        if (e.getEndpoint().getEndpointUri().startsWith("exec:")) {
+                            execCpu.put(e.getExchange().getExchangeId(), CpuMark.now());
+                        }
+                        sending.computeIfAbsent(sendKey(e.getExchange().getExchangeId(), e.getEndpoint()
+                                .getEndpointUri()), k -> new java.util.concurrent.ConcurrentLinkedDeque<>())
+                                .push(System.nanoTime());
+                    } else if (event instanceof ExchangeSentEvent e) {
                         long end = System.nanoTime();
+                        java.util.Deque<Long> starts = sending.get(sendKey(e.getExchange().getExchangeId(),
+                                e.getEndpoint().getEndpointUri()));
+                        Long start = starts == null ? null : starts.poll();
                         AerialJob job = e.getExchange().getProperty("aerial", AerialJob.class);
+                        CpuMark before = e.getEndpoint().getEndpointUri().startsWith("exec:")
+                                ? execCpu.remove(e.getExchange().getExchangeId()) : null;
+                        if (before != null && job != null) {
+                            execCpuUse.add(new ExecCpu(job.rawKey(), start != null ? start : end, end,
+                                    CpuMark.now().minus(before)));
+                        }
                         sent.add(new Sent(e.getEndpoint().getEndpointUri(), job == null ? null : job.rawKey(),
-                                end - e.getTimeTaken() * 1_000_000L, end));
+                                start != null ? start : end - e.getTimeTaken() * 1_000_000L, end));
                     }
                 }
             };
@@ -310,6 +391,20 @@ public final class AerialBenchmark {
         }
     }
 
+    /** /proc/cpuinfo's model name (ratios are compared across machines; absolute seconds are not). */
+    static String cpuModel() {
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String sendKey(String exchangeId, String uri) {
+        return exchangeId + " " + uri;
+    }
+
     /** The middle element by {@code by} (the upper middle one of an even count). */
     private static <T> T median(List<T> runs, java.util.function.ToDoubleFunction<T> by) {
         List<T> sorted = new ArrayList<>(runs);
@@ -337,6 +432,20 @@ public final class AerialBenchmark {
         }
     }
 
+    private static void execCpuLines(Map<String, Double> m, String name, String key, Sent exec) {
+        execCpuUse.stream().filter(c -> c.key().equals(key) && Math.abs(c.endNs() - exec.endNs) < 50_000_000L)
+                .findFirst().ifPresent(c -> {
+                    m.put("    " + name + "'s own CPU (user+sys)", c.used().children());
+                    m.put("    JVM's CPU during " + name, c.used().jvm());
+                    m.put("    the rest of the machine's CPU during " + name + " (other processes, kernel)",
+                            c.used().machine()[0] - c.used().children() - c.used().jvm());
+                    m.put("    the machine's iowait during " + name, c.used().machine()[1]);
+                    c.used().threads().entrySet().stream().filter(en -> en.getValue() >= 0.01)
+                            .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(4)
+                            .forEach(en -> m.put("      " + name + ": JVM threads " + en.getKey(), en.getValue()));
+                });
+    }
+
     /** Per-stage seconds of the one upload, from the sends of aerial-process-georef (and exec / S3 inside them). */
     private static Map<String, Double> stages(List<Sent> sent, String key, long putDone) {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -361,8 +470,12 @@ public final class AerialBenchmark {
         }
         m.put("aerial-reproject", reproject.seconds());
         m.put("  of which gdalwarp into scratch (exec)", warp == null ? 0 : warp.seconds());
+        if (warp != null) {
+            execCpuLines(m, "gdalwarp", key, warp);
+        }
         m.put("aerial-make-cog", make.seconds());
         m.put("  of which gdal_translate -of COG (exec)", translate.seconds());
+        execCpuLines(m, "gdal_translate", key, translate);
         m.put("aerial-validate-cog (GDAL's COG rules in-process, inspect the COG)",
                 first(sent, "direct://aerial-validate-cog", key).seconds());
         m.put("aerial-store-cog", store.seconds());
@@ -414,7 +527,12 @@ public final class AerialBenchmark {
                 throw new IllegalStateException("no /usr/bin/time -v figures (install Debian's time): " + output);
             }
             double s = seconds(w.group(1));
-            each.add(String.format(Locale.ROOT, "%s %.2f s", cmd.get(0), s));
+            Matcher u = USER.matcher(output);
+            Matcher y = SYS.matcher(output);
+            each.add(u.find() && y.find()
+                    ? String.format(Locale.ROOT, "%s %.2f s, CPU user+sys %.2f s", cmd.get(0), s,
+                            Double.parseDouble(u.group(1)) + Double.parseDouble(y.group(1)))
+                    : String.format(Locale.ROOT, "%s %.2f s", cmd.get(0), s));
             wall += s;
             peak = Math.max(peak, Long.parseLong(r.group(1)));
         }
