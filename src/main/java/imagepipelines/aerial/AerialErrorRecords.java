@@ -60,10 +60,10 @@ public class AerialErrorRecords {
         }
         record.put("time", Instant.now().toString());
         record.put("action", "the upload was left as it is; fix it and upload it again under the same key");
-        String key = AerialSteps.errorRecordKey(sourceKey);
+        String key = key(sourceKey);
         Map<String, String> meta = new LinkedHashMap<>();
         if (job != null && job.etag() != null) {
-            meta.put(AerialSteps.SOURCE_ETAG, job.etag());
+            meta.put(UploadLedger.SOURCE_ETAG, job.etag());
         }
         s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/json").metadata(meta),
                 RequestBody.fromBytes(JSON.writeValueAsBytes(record)));
@@ -71,6 +71,11 @@ public class AerialErrorRecords {
                 key);
         exchange.setProperty("aerialErrorRecord", key);
         return key;
+    }
+
+    /** {@code errors/<key>.json} */
+    public static String key(String uploadKey) {
+        return "errors/" + uploadKey + ".json";
     }
 
     static String reason(Throwable e) {

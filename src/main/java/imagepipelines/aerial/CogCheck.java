@@ -27,8 +27,8 @@ public class CogCheck {
     /** S3 user metadata of the COG: the upload's ETag (a repeated upload is skipped), its key and source CRS. */
     public Map<String, String> metadata(AerialJob job) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(AerialSteps.SOURCE_ETAG, job.etag());
-        m.put(AerialSteps.SOURCE_KEY, URLEncoder.encode(job.rawKey(), StandardCharsets.UTF_8));
+        m.put(UploadLedger.SOURCE_ETAG, job.etag());
+        m.put(UploadLedger.SOURCE_KEY, URLEncoder.encode(job.rawKey(), StandardCharsets.UTF_8));
         m.put("src-srs", job.sourceInfo().srsString().startsWith("EPSG:") ? job.sourceInfo().srsString() : "WKT");
         return m;
     }

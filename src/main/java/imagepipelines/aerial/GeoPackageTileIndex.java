@@ -57,16 +57,7 @@ public class GeoPackageTileIndex implements TileIndexStore {
                 ds.StartTransaction();
                 try {
                     deleteByName(layer, e.name());
-                    Feature f = new Feature(layer.GetLayerDefn());
-                    try {
-                        setFields(f, e);
-                        Geometry g = ogr.CreateGeometryFromWkt(e.footprint().toWkt());
-                        f.SetGeometry(g);
-                        g.delete();
-                        layer.CreateFeature(f);
-                    } finally {
-                        f.delete();
-                    }
+                    addFeature(layer, e);
                     ds.CommitTransaction();
                 } catch (RuntimeException ex) {
                     ds.RollbackTransaction();
@@ -190,6 +181,20 @@ public class GeoPackageTileIndex implements TileIndexStore {
             layer.DeleteFeature(fid);
         }
         return fids.size();
+    }
+
+    /** One row: the entry's fields and its footprint. */
+    static void addFeature(Layer layer, TileIndexEntry e) {
+        Feature f = new Feature(layer.GetLayerDefn());
+        try {
+            setFields(f, e);
+            Geometry g = ogr.CreateGeometryFromWkt(e.footprint().toWkt());
+            f.SetGeometry(g);
+            g.delete();
+            layer.CreateFeature(f);
+        } finally {
+            f.delete();
+        }
     }
 
     static void setFields(Feature f, TileIndexEntry e) {

@@ -16,9 +16,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import org.gdal.ogr.DataSource;
-import org.gdal.ogr.Feature;
 import org.gdal.ogr.FieldDefn;
-import org.gdal.ogr.Geometry;
 import org.gdal.ogr.Layer;
 import org.gdal.ogr.ogr;
 import org.gdal.ogr.ogrConstants;
@@ -94,16 +92,7 @@ public final class TileIndexShapefile {
                 fd.delete();
             }
             for (TileIndexEntry e : entries) {
-                Feature f = new Feature(layer.GetLayerDefn());
-                try {
-                    GeoPackageTileIndex.setFields(f, e);
-                    Geometry g = ogr.CreateGeometryFromWkt(e.footprint().toWkt());
-                    f.SetGeometry(g);
-                    g.delete();
-                    layer.CreateFeature(f);
-                } finally {
-                    f.delete();
-                }
+                GeoPackageTileIndex.addFeature(layer, e);
             }
         } finally {
             srs.delete();

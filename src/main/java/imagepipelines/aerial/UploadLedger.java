@@ -15,12 +15,16 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Which uploads are still to do. Every output carries its upload's ETag ({@link AerialSteps#SOURCE_ETAG}), so a
+ * Which uploads are still to do. Every output carries its upload's ETag ({@link #SOURCE_ETAG}), so a
  * repeated event or a listing after a restart changes nothing; within a run the uploads settled (COG stored or
  * error record written) are remembered without bound, so the poller's listing leaves them out even when the
  * route's idempotent repository (an LRU cache) has forgotten them.
  */
 public class UploadLedger {
+
+    /** S3 user metadata on every output: the ETag of the upload it was made from (skips a repeated upload). */
+    public static final String SOURCE_ETAG = "source-etag";
+    public static final String SOURCE_KEY = "source-key";
 
     /**
      * s3proxy's filesystem backend writes an object to {@code <key>-<random UUID>} and renames it when complete;
@@ -78,7 +82,7 @@ public class UploadLedger {
         }
         boolean done = job.kind() == AerialJob.Kind.GEOREF && job.etag().equals(etagOf(job.cogKey()))
                 && tileIndex.has(job) && S3Objects.exists(s3, bucket, job.key().mapfileKey())
-                || job.etag().equals(etagOf(AerialSteps.errorRecordKey(job.rawKey())));
+                || job.etag().equals(etagOf(AerialErrorRecords.key(job.rawKey())));
         if (done) {
             markDone(job);
         }
@@ -99,7 +103,7 @@ public class UploadLedger {
 
     private String etagOf(String key) {
         try {
-            return s3.headObject(r -> r.bucket(bucket).key(key)).metadata().get(AerialSteps.SOURCE_ETAG);
+            return s3.headObject(r -> r.bucket(bucket).key(key)).metadata().get(SOURCE_ETAG);
         } catch (NoSuchKeyException e) {
             return null;
         } catch (S3Exception e) {

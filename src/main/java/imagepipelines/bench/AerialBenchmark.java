@@ -1,5 +1,8 @@
 package imagepipelines.bench;
 
+// Over 300 lines on purpose: one measurement script (four ways to one COG, per-stage times, CPU and memory) whose
+// steps share the sample, the timings and the report; it runs only as `benchmark-aerial`, not in the service.
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

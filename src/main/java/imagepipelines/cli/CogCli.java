@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,6 +18,9 @@ import imagepipelines.aerial.GdalCommandException;
 import imagepipelines.aerial.RasterInfo;
 import imagepipelines.aerial.RasterRejectedException;
 import imagepipelines.common.Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code cog [--mode bw|nc] [--resampling METHOD] SRC.tif DST.tif}: the aerial routes' GDAL steps on a local file
@@ -26,37 +30,42 @@ import imagepipelines.common.Settings;
  * key says). Without {@code --resampling}: {@code aerial.reproject.resampling} (default near), as the routes.
  * Exit code 0 for a valid COG, 1 when the source is rejected or the result is not valid, 2 for usage errors.
  */
-final class CogCli {
+@Command(name = "cog",
+        description = "the aerial routes' GDAL steps on a local GeoTIFF; prints JSON (bands, CRS, footprint, commands, "
+        + "COG validation); exit 1 when the source is rejected or the result is not a valid COG")
+final class CogCli implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    static int run(List<String> args) throws Exception {
-        List<String> files = new ArrayList<>();
+    @Option(names = "--mode", paramLabel = "bw|nc", description = "band layout (default: from the band count)")
+    String modeName;
+
+    @Option(names = "--resampling", paramLabel = "near|bilinear|...",
+            description = "gdalwarp's -r (default: aerial.reproject.resampling)")
+    String resampling;
+
+    @Parameters(index = "0", paramLabel = "SRC.tif")
+    Path src;
+
+    @Parameters(index = "1", paramLabel = "DST.tif")
+    Path dst;
+
+    @Override
+    public Integer call() throws Exception {
         BandMode mode = null;
-        String resampling = new Settings().get("aerial.reproject.resampling", CogCommand.DEFAULT_RESAMPLING);
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--mode") && i + 1 < args.size()) {
-                String m = args.get(++i).toLowerCase(Locale.ROOT);
-                mode = switch (m) {
-                    case "bw" -> BandMode.BW;
-                    case "nc" -> BandMode.NC;
-                    default -> null;
-                };
-                if (mode == null) {
-                    System.err.println("--mode must be bw or nc");
-                    return 2;
-                }
-            } else if (a.equals("--resampling") && i + 1 < args.size()) {
-                resampling = args.get(++i);
-            } else {
-                files.add(a);
+        if (modeName != null) {
+            mode = switch (modeName.toLowerCase(Locale.ROOT)) {
+                case "bw" -> BandMode.BW;
+                case "nc" -> BandMode.NC;
+                default -> null;
+            };
+            if (mode == null) {
+                System.err.println("--mode must be bw or nc");
+                return 2;
             }
         }
-        if (files.size() != 2) {
-            System.err.println("usage: image-pipelines cog [--mode bw|nc] [--resampling near|bilinear|...] SRC.tif "
-                    + "DST.tif");
-            return 2;
+        if (resampling == null) {
+            resampling = new Settings().get("aerial.reproject.resampling", CogCommand.DEFAULT_RESAMPLING);
         }
         CogConverter converter;
         try {
@@ -65,8 +74,6 @@ final class CogCli {
             System.err.println(e.getMessage());
             return 2;
         }
-        Path src = Path.of(files.get(0));
-        Path dst = Path.of(files.get(1));
         if (dst.toAbsolutePath().getParent() != null) {
             Files.createDirectories(dst.toAbsolutePath().getParent());
         }

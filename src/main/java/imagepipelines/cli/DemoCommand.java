@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import imagepipelines.PipelinesApp;
@@ -16,6 +17,8 @@ import imagepipelines.common.Settings;
 import imagepipelines.local.FakeAnimlApi;
 import imagepipelines.local.LocalStack;
 import imagepipelines.local.LoopbackPorts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -26,10 +29,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the outputs written, or the dead-letter key and reason. Then the aerial part ({@link AerialDemo}) and, with the face
  * models present, the faces part ({@link FacesDemo}).
  */
-final class DemoCommand {
+@Command(name = "demo",
+        description = "local demo: ingest the sample camera-trap images (default samples/camera-trap), then the sample "
+        + "GeoTIFFs and, with the face models, one photo, on the embedded stack, and print what happened to "
+        + "each")
+final class DemoCommand implements Callable<Integer> {
 
-    static int run(List<String> args) throws Exception {
-        Path samples = Path.of(args.isEmpty() ? "samples/camera-trap" : args.get(0));
+    @Parameters(arity = "0..1", paramLabel = "DIR", defaultValue = "samples/camera-trap")
+    Path samples;
+
+    @Override
+    public Integer call() throws Exception {
         List<Path> images;
         try (Stream<Path> s = Files.list(samples)) {
             images = s.filter(p -> p.getFileName().toString().matches("(?i).*\\.(jpe?g|png)$")).sorted().toList();

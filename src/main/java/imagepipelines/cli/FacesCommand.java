@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,21 +15,39 @@ import imagepipelines.faces.FacesModel;
 import imagepipelines.faces.model.DetectedFace;
 import imagepipelines.faces.model.FaceAnalyzer;
 import imagepipelines.faces.model.FaceImageDecoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code faces FILE...}: the faces of local images as JSON (boxes in source pixels, 128-float encodings), what the
  * faces workflow would post. {@code faces --distance A B}: the Euclidean distance between the first faces of two
  * images (the members' site matches below 0.49). Models from {@code $IMAGE_PIPELINES_MODELS} or models/face-api.
  */
-final class FacesCommand {
+@Command(name = "faces",
+        description = "the faces of local images as JSON: boxes and 128-float encodings; with --distance A B the "
+        + "Euclidean distance between the first faces of two images (same person < 0.49)")
+final class FacesCommand implements Callable<Integer> {
 
     static final double SAME_PERSON = 0.49;
 
-    static int run(List<String> args) throws Exception {
+    @Option(names = "--distance", arity = "2", paramLabel = "IMAGE", description = "A B: distance of their first faces")
+    List<String> distance;
+
+    @Parameters(arity = "0..*", paramLabel = "FILE")
+    List<String> files = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        if (args.isEmpty() || (args.get(0).equals("--distance") && args.size() != 3)) {
-            System.err.println("usage: image-pipelines faces FILE...\n       image-pipelines faces --distance A B");
-            return 2;
+        if ((distance == null) == files.isEmpty()) { // neither, or both
+            throw new ParameterException(spec.commandLine(), "faces takes FILE... or --distance A B");
         }
         FaceAnalyzer analyzer;
         try {
@@ -38,20 +57,20 @@ final class FacesCommand {
             System.err.println(e.getMessage());
             return 1;
         }
-        if (args.get(0).equals("--distance")) {
+        if (distance != null) {
             float[][] enc = new float[2][];
             for (int i = 0; i < 2; i++) {
-                List<DetectedFace> faces = analyzer.analyze(FaceImageDecoder.decode(Files.readAllBytes(Path.of(args.get(i + 1)))));
+                List<DetectedFace> faces = analyzer.analyze(FaceImageDecoder.decode(Files.readAllBytes(Path.of(distance.get(i)))));
                 if (faces.isEmpty()) {
-                    System.err.println("no face found in " + args.get(i + 1));
+                    System.err.println("no face found in " + distance.get(i));
                     return 1;
                 }
                 enc[i] = faces.get(0).encoding();
             }
             double d = FaceAnalyzer.distance(enc[0], enc[1]);
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("a", args.get(1));
-            out.put("b", args.get(2));
+            out.put("a", distance.get(0));
+            out.put("b", distance.get(1));
             out.put("distance", d);
             out.put("same_person", d < SAME_PERSON);
             System.out.println(json.writeValueAsString(out));
@@ -59,7 +78,7 @@ final class FacesCommand {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         int code = 0;
-        for (String f : args) {
+        for (String f : files) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("file", f);
             try {

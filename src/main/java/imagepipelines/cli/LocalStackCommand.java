@@ -4,46 +4,46 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import imagepipelines.PipelinesApp;
 import imagepipelines.common.Settings;
 import imagepipelines.local.LocalStack;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code local-stack}: the embedded S3 and SQS servers and the Animl API stand-in on their own, with the buckets and
  * queues of the local profile, until stopped. For running the routes in another process, e.g. with Camel JBang:
  * prints the endpoints and keys and writes them as application properties to a file that process reads.
  */
-public final class LocalStackCommand {
+@Command(name = "local-stack",
+        description = "the embedded S3, SQS and Animl API stand-in alone, with the local buckets and queues, until "
+        + "stopped; prints endpoints and keys and writes them to FILE (default DIR/local-stack.properties) "
+        + "for e.g. `camel run` (docs/deploy.md)")
+public final class LocalStackCommand implements Callable<Integer> {
 
-    private LocalStackCommand() {
-    }
+    private final Settings settings = new Settings("local");
 
-    static int run(List<String> args) throws Exception {
-        Settings settings = new Settings("local");
-        Path dataDir = Path.of(settings.get("pipelines.local.data-dir", ".local-data"));
-        Path propertiesFile = null;
-        int s3Port = Integer.parseInt(settings.get("pipelines.local.s3-port", "0"));
-        int sqsPort = Integer.parseInt(settings.get("pipelines.local.sqs-port", "0"));
-        int apiPort = Integer.parseInt(settings.get("pipelines.local.api-port", "0"));
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            switch (a) {
-                case "--data-dir" -> dataDir = Path.of(args.get(++i));
-                case "--properties" -> propertiesFile = Path.of(args.get(++i));
-                case "--s3-port" -> s3Port = Integer.parseInt(args.get(++i));
-                case "--sqs-port" -> sqsPort = Integer.parseInt(args.get(++i));
-                case "--api-port" -> apiPort = Integer.parseInt(args.get(++i));
-                default -> {
-                    System.err.println("local-stack: unknown option " + a
-                            + " (--data-dir DIR --properties FILE --s3-port N --sqs-port N --api-port N)");
-                    return 2;
-                }
-            }
-        }
+    @Option(names = "--data-dir", paramLabel = "DIR")
+    Path dataDir = Path.of(settings.get("pipelines.local.data-dir", ".local-data"));
+
+    @Option(names = "--properties", paramLabel = "FILE")
+    Path propertiesFile;
+
+    @Option(names = "--s3-port", paramLabel = "N")
+    int s3Port = Integer.parseInt(settings.get("pipelines.local.s3-port", "0"));
+
+    @Option(names = "--sqs-port", paramLabel = "N")
+    int sqsPort = Integer.parseInt(settings.get("pipelines.local.sqs-port", "0"));
+
+    @Option(names = "--api-port", paramLabel = "N")
+    int apiPort = Integer.parseInt(settings.get("pipelines.local.api-port", "0"));
+
+    @Override
+    public Integer call() throws Exception {
         if (propertiesFile == null) {
             propertiesFile = dataDir.resolve("local-stack.properties");
         }

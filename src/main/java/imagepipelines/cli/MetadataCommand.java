@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,15 +16,19 @@ import imagepipelines.ingest.ImageRecordBuilder;
 import imagepipelines.ingest.ThumbnailMaker;
 import imagepipelines.ingest.UndecodableImageException;
 import imagepipelines.ingest.UploadKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code metadata FILE...}: prints, as a JSON array, the md object the ingest would send for each local file. */
-final class MetadataCommand {
+@Command(name = "metadata",
+        description = "print, as JSON, the md object the ingest would send for each local file")
+final class MetadataCommand implements Callable<Integer> {
 
-    static int run(List<String> files) throws Exception {
-        if (files.isEmpty()) {
-            System.err.println("usage: image-pipelines metadata FILE...");
-            return 2;
-        }
+    @Parameters(arity = "1..*", paramLabel = "FILE")
+    List<String> files;
+
+    @Override
+    public Integer call() throws Exception {
         Settings s = new Settings();
         Map<String, String> none = Map.of();
         ImageRecordBuilder builder = new ImageRecordBuilder(s.resolve("{{ingest.bucket.serving}}", none));

@@ -1,40 +1,36 @@
 package imagepipelines.cli;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code redrive-batch BATCH_ID [--url http://localhost:8080]}: asks a running instance to give the batch's dead
  * letters another try ({@code POST /batches/{id}/redrive}) and prints what was moved. The operator token comes from
  * PIPELINES_OPERATOR_SECRET (or the local run's {@code .local-data/operator-token}).
  */
-final class RedriveCommand {
+@Command(name = "redrive-batch",
+        description = "give a bulk batch's dead letters another try: its messages in the ingest queue's DLQ and its "
+        + "images in the dead-letter bucket go back; prints them")
+final class RedriveCommand implements Callable<Integer> {
 
-    static int run(List<String> args) throws Exception {
-        if (args.isEmpty() || args.get(0).startsWith("--")) {
-            System.err.println("usage: image-pipelines redrive-batch BATCH_ID [--url http://localhost:8080]");
-            return 2;
-        }
-        String batch = args.get(0);
-        String base = "http://localhost:8080";
-        int i = args.indexOf("--url");
-        if (i >= 0 && i + 1 < args.size()) {
-            base = args.get(i + 1);
-        }
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "/batches/" + batch + "/redrive"))
-                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofMinutes(30));
-        String token = imagepipelines.common.OperatorSecret.forCli(System.getenv());
-        if (token != null) {
-            req.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> r = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
+    @Parameters(paramLabel = "BATCH_ID")
+    String batch;
+
+    @Mixin
+    OperatorEndpoint endpoint;
+
+    @Override
+    public Integer call() throws Exception {
+        HttpResponse<String> r = endpoint.send(endpoint.request("/batches/" + batch + "/redrive")
+                .POST(HttpRequest.BodyPublishers.noBody()), Duration.ofMinutes(30));
         if (r.statusCode() >= 300) {
             System.err.println("redrive refused (HTTP " + r.statusCode() + "): " + r.body());
             return 1;

@@ -1,60 +1,57 @@
 package imagepipelines.cli;
 
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code routes list|stop|start|suspend|resume [ROUTE|PATTERN|WORKFLOW]}: the route toggles of a running instance
  * (GET /routes, PUT /routes/{target}/{action}), with the operator token like {@link MaintenanceCommand}.
  */
-final class RoutesCommand {
+@Command(name = "routes",
+        description = "route toggles on every replica within seconds, kept across restarts: e.g. `routes stop faces`, "
+        + "`routes suspend 'aerial-intake-*'`; list shows desired and actual state (changes send the "
+        + "operator token, as maintenance does)")
+final class RoutesCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: image-pipelines routes list|stop|start|suspend|resume [ROUTE|PATTERN|WORKFLOW]"
-            + " [--url http://localhost:8080]";
+    @Parameters(index = "0", paramLabel = "list|stop|start|suspend|resume")
+    String action;
 
-    static int run(List<String> all) throws Exception {
-        List<String> args = new ArrayList<>(all);
-        String base = "http://localhost:8080";
-        int i = args.indexOf("--url");
-        if (i >= 0 && i + 1 < args.size()) {
-            base = args.get(i + 1);
-            args.subList(i, i + 2).clear();
-        }
-        if (args.isEmpty()) {
-            System.err.println(USAGE);
-            return 2;
-        }
-        String action = args.get(0);
-        HttpRequest.Builder req;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ROUTE|PATTERN|WORKFLOW")
+    String target;
+
+    @Mixin
+    OperatorEndpoint endpoint;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        HttpResponse<String> r;
         if ("list".equals(action)) {
-            req = HttpRequest.newBuilder(URI.create(base + "/routes")).GET();
-        } else if (List.of("stop", "start", "suspend", "resume").contains(action) && args.size() == 2) {
-            String target = URLEncoder.encode(args.get(1), StandardCharsets.UTF_8);
-            req = HttpRequest.newBuilder(URI.create(base + "/routes/" + target + "/" + action))
-                    .PUT(HttpRequest.BodyPublishers.noBody());
-            String token = imagepipelines.common.OperatorSecret.forCli(System.getenv());
-            if (token != null) {
-                req.header("Authorization", "Bearer " + token);
-            }
+            r = endpoint.send(endpoint.request("/routes").GET(), Duration.ofMinutes(2), false);
+        } else if (List.of("stop", "start", "suspend", "resume").contains(action) && target != null) {
+            String t = URLEncoder.encode(target, StandardCharsets.UTF_8);
+            r = endpoint.send(endpoint.request("/routes/" + t + "/" + action).PUT(HttpRequest.BodyPublishers.noBody()),
+                    Duration.ofMinutes(2));
         } else {
-            System.err.println(USAGE);
-            return 2;
-        }
-        HttpResponse<String> r = HttpClient.newHttpClient().send(req.timeout(Duration.ofMinutes(2)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 401) {
-            System.err.println("refused (HTTP 401): set PIPELINES_OPERATOR_SECRET to the instance's operator token");
+            throw new ParameterException(spec.commandLine(), "routes: " + action
+                    + (target == null ? " needs a ROUTE, PATTERN or WORKFLOW" : " takes no target"));
         }
         if ("list".equals(action) && r.statusCode() == 200) {
             printTable(r.body());

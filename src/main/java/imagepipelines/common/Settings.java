@@ -7,6 +7,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesSource;
+
 /**
  * The few settings needed before Camel starts (which workflows, which profile, where local data lives), read the
  * way Camel will read them: system property, then environment variable (FOO_BAR for foo.bar), then
@@ -79,26 +84,35 @@ public final class Settings {
         return new java.util.TreeSet<>(files.stringPropertyNames());
     }
 
-    /** Resolves Camel-style {{key}} placeholders in a value, looking keys up here (overrides first). */
-    public String resolve(String template, java.util.Map<String, String> overrides) {
-        String out = template;
-        for (int guard = 0; guard < 20 && out.contains("{{"); guard++) {
-            int start = out.indexOf("{{");
-            int end = out.indexOf("}}", start);
-            if (end < 0) {
-                break;
+    /**
+     * Resolves {@code {{key}}} and {@code {{key:default}}} placeholders (nested ones too) with Camel's properties
+     * component, looking keys up in {@code overrides}, then as {@link #get} does. A key that is nowhere and has no
+     * default is an error, as in a route.
+     */
+    public String resolve(String template, Map<String, String> overrides) {
+        PropertiesComponent placeholders = new PropertiesComponent();
+        placeholders.setCamelContext(PlaceholderContext.INSTANCE);
+        // get() reads system properties and the environment itself, in the order Camel is given them
+        placeholders.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+        placeholders.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_NEVER);
+        placeholders.addPropertiesSource(new PropertiesSource() {
+            @Override
+            public String getName() {
+                return "settings";
             }
-            String key = out.substring(start + 2, end);
-            String fallback = "";
-            int colon = key.indexOf(':');
-            if (colon >= 0) {
-                fallback = key.substring(colon + 1);
-                key = key.substring(0, colon);
+
+            @Override
+            public String getProperty(String key) {
+                return overrides.containsKey(key) ? overrides.get(key) : get(key, null);
             }
-            String value = overrides.containsKey(key) ? overrides.get(key) : get(key, fallback);
-            out = out.substring(0, start) + value + out.substring(end + 2);
-        }
-        return out;
+        });
+        placeholders.init();
+        return placeholders.parseUri(template);
+    }
+
+    /** The properties component needs a context to belong to; this one is never built or started. */
+    private static final class PlaceholderContext {
+        static final CamelContext INSTANCE = new DefaultCamelContext(false);
     }
 
     private void load(String resource) {

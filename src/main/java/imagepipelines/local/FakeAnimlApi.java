@@ -1,5 +1,8 @@
 package imagepipelines.local;
 
+// Over 300 lines on purpose: a test double must enforce the whole Animl contract (schema, gateway key, the API's image
+// checks, its error shapes) in one place, so a wrong call fails the test; split, the contract would be read in pieces.
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

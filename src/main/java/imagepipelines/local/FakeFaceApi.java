@@ -1,5 +1,8 @@
 package imagepipelines.local;
 
+// Over 300 lines on purpose: the receiver's contract in upstream's order of checks (throttle, type, pk, body, token,
+// state) plus the hostile photo server the download tests need; one stand-in, read top to bottom against CONTRACTS §2.
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

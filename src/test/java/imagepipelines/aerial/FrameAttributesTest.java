@@ -14,7 +14,7 @@ class FrameAttributesTest {
     static final String CDN = "https://cdn.example.org";
 
     static FrameAttributes of(String key) {
-        return FrameAttributes.of(AerialKey.parse(key), k -> AerialSteps.urlUnder(CDN, k));
+        return FrameAttributes.of(AerialKey.parse(key), k -> CogLocations.urlUnder(CDN, k));
     }
 
     static List<String> drf(FrameAttributes a) {

@@ -31,11 +31,18 @@ class CogCliTest {
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = CogCli.run(List.of(args));
+            code = Cli.execute(concat("cog", args));
         } finally {
             System.setOut(old);
         }
         return new Run(code, new ObjectMapper().readValue(buf.toString(StandardCharsets.UTF_8), Map.class));
+    }
+
+    static String[] concat(String first, String... rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 
     @Test
@@ -66,8 +73,8 @@ class CogCliTest {
         assertEquals(0, r.code(), r.json().toString());
         List<List<String>> commands = (List<List<String>>) r.json().get("commands");
         assertTrue(String.join(" ", commands.get(0)).contains("-r bilinear"), commands.toString());
-        assertEquals(2, CogCli.run(List.of("--resampling", "bilinaer", src.toString(),
-                dir.resolve("c.tif").toString())));
+        assertEquals(2, Cli.execute("cog", "--resampling", "bilinaer", src.toString(),
+                dir.resolve("c.tif").toString()));
     }
 
     @Test

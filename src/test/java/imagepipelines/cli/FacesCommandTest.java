@@ -22,7 +22,9 @@ class FacesCommandTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(0, FacesCommand.run(args));
+            List<String> all = new java.util.ArrayList<>(List.of("faces"));
+            all.addAll(args);
+            assertEquals(0, Cli.execute(all.toArray(String[]::new)));
         } finally {
             System.setOut(old);
         }

@@ -5,15 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import imagepipelines.aws.S3Objects;
 import imagepipelines.ingest.UploadKey;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -48,18 +46,7 @@ public final class BatchBook {
 
     /** Written when extraction starts (ingestionComplete still null) and again when it ends. */
     public void record(BulkRun run, boolean extractionDone) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("batchId", run.batchId());
-        s.put("zip", run.zipKey());
-        s.put("total", run.total());
-        s.put("processingStart", run.started().toString());
-        s.put("ingestionComplete", extractionDone ? Instant.now().toString() : null);
-        s.put("extracted", run.extracted());
-        s.put("extractFailed", run.extractFailed());
-        s.put("refused", run.refusedImages());
-        s.put("doneEntries", run.doneEntries());
-        s.put("updated", Instant.now().toString());
-        put(openKey(run.batchId()), s);
+        put(openKey(run.batchId()), BatchRecord.of(run, extractionDone));
     }
 
     /**
@@ -67,21 +54,18 @@ public final class BatchBook {
      * ingestionComplete: nothing would ever finish the batch. True when the record is older than the grace period,
      * has no ingestionComplete and its zip is no longer in the ingestion bucket.
      */
-    public boolean orphaned(Map<String, Object> s) {
-        if (s.get("ingestionComplete") != null || !(s.get("updated") instanceof String updated)
-                || Instant.parse(updated).plusMillis(orphanGraceMillis).isAfter(Instant.now())) {
+    public boolean orphaned(BatchRecord s) {
+        if (s.ingestionComplete() != null || s.updated() == null
+                || Instant.parse(s.updated()).plusMillis(orphanGraceMillis).isAfter(Instant.now())) {
             return false;
         }
-        String zip = (String) s.get("zip");
-        return !imagepipelines.aws.S3Objects.exists(s3, ingestion, zip);
+        return !S3Objects.exists(s3, ingestion, s.zip());
     }
 
     /** Records ingestionComplete on an open record (see {@link #orphaned}); returns the new record. */
-    public Map<String, Object> ingestionComplete(Map<String, Object> s) {
-        Map<String, Object> r = new LinkedHashMap<>(s);
-        r.put("ingestionComplete", Instant.now().toString());
-        r.put("updated", Instant.now().toString());
-        put(openKey((String) s.get("batchId")), r);
+    public BatchRecord ingestionComplete(BatchRecord s) {
+        BatchRecord r = s.withIngestionComplete(Instant.now().toString());
+        put(openKey(s.batchId()), r);
         return r;
     }
 
@@ -90,12 +74,11 @@ public final class BatchBook {
      * the entries it recorded as written. Returns how many.
      */
     public int resume(BulkRun run) {
-        Map<String, Object> s = get(openKey(run.batchId()));
-        if (s == null || s.get("ingestionComplete") != null || !run.zipKey().equals(s.get("zip"))
-                || !(s.get("doneEntries") instanceof String done)) {
+        BatchRecord s = get(openKey(run.batchId()), BatchRecord.class);
+        if (s == null || s.ingestionComplete() != null || !run.zipKey().equals(s.zip()) || s.doneEntries() == null) {
             return 0;
         }
-        return run.resume(done);
+        return run.resume(s.doneEntries());
     }
 
     /**
@@ -109,38 +92,29 @@ public final class BatchBook {
         if (id == null) {
             return false;
         }
-        Map<String, Object> open = get(openKey(id));
+        BatchRecord open = get(openKey(id), BatchRecord.class);
         if (open != null) {
-            if (open.get("ingestionComplete") == null || !extractedAny(open)) {
+            if (open.ingestionComplete() == null || !open.extractedAny()) {
                 return false;
             }
-            Map<String, Object> p = progress(open);
-            run.repeated("batch " + id + " was extracted already (ingestionComplete " + open.get("ingestionComplete")
-                    + "; " + p.get("done") + " done, " + p.get("failed") + " failed of " + p.get("total")
-                    + " so far)");
+            BatchProgress p = progress(open);
+            run.repeated("batch " + id + " was extracted already (ingestionComplete " + open.ingestionComplete()
+                    + "; " + p.done() + " done, " + p.failed() + " failed of " + p.total() + " so far)");
             return true;
         }
-        Map<String, Object> closed = get(closedKey(id));
-        if (closed == null || !extractedAny(closed)) {
+        BatchProgress closed = get(closedKey(id), BatchProgress.class);
+        if (closed == null || closed.extracted() <= 0) {
             return false;
         }
-        run.repeated("batch " + id + " has finished already (processingEnd " + closed.get("processingEnd") + "; "
-                + closed.get("done") + " done, " + closed.get("failed") + " failed of " + closed.get("total") + ")");
+        run.repeated("batch " + id + " has finished already (processingEnd " + closed.processingEnd() + "; "
+                + closed.done() + " done, " + closed.failed() + " failed of " + closed.total() + ")");
         return true;
     }
 
-    /**
-     * Whether an earlier run put any image of the batch into the ingestion bucket. One that extracted nothing (a
-     * truncated or damaged zip) leaves nothing a second run could duplicate: the corrected zip uploaded again is run.
-     */
-    private static boolean extractedAny(Map<String, Object> record) {
-        return !(record.get("extracted") instanceof Number n) || n.intValue() > 0;
-    }
-
-    public List<Map<String, Object>> openBatches() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public List<BatchRecord> openBatches() {
+        List<BatchRecord> out = new ArrayList<>();
         for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix + "open/")).contents()) {
-            Map<String, Object> s = get(o.key());
+            BatchRecord s = get(o.key(), BatchRecord.class);
             if (s != null) {
                 out.add(s);
             }
@@ -149,17 +123,14 @@ public final class BatchBook {
     }
 
     /** Progress of a batch from real state, or null when the batch is unknown. */
-    public Map<String, Object> status(String batchId) {
+    public BatchProgress status(String batchId) {
         if (!isBatchId(batchId)) {
             return null;
         }
-        Map<String, Object> s = get(openKey(batchId));
+        BatchRecord s = get(openKey(batchId), BatchRecord.class);
         if (s == null) {
-            Map<String, Object> closed = get(closedKey(batchId));
-            if (closed != null) {
-                closed.remove("record");
-            }
-            return closed;
+            BatchProgress closed = get(closedKey(batchId), BatchProgress.class);
+            return closed == null ? null : closed.withoutRecord();
         }
         return progress(s);
     }
@@ -168,66 +139,30 @@ public final class BatchBook {
         return batchId != null && batchId.matches("batch-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     }
 
-    /** {total, done, failed, remaining, rate (images/s), eta (s, or null)} plus the recorded times. */
-    public Map<String, Object> progress(Map<String, Object> s) {
-        String id = (String) s.get("batchId");
-        int total = ((Number) s.get("total")).intValue();
-        int extracted = ((Number) s.get("extracted")).intValue();
-        int extractFailed = ((Number) s.get("extractFailed")).intValue();
-        // image entries the plan refused (encrypted, too large, ...): in the total, and failed (older records: 0)
-        int refused = s.get("refused") instanceof Number n ? n.intValue() : 0;
-        boolean extractionDone = s.get("ingestionComplete") != null;
-        long remaining = count(ingestion, id + "/");
-        long deadLettered = count(bucket, prefix + "failed/" + id + "/");
-        long finished = Math.max(0, extracted - remaining);
-        long done = Math.max(0, finished - deadLettered);
-        long failed = extractFailed + refused + deadLettered;
-        double seconds = Math.max(1e-3, Duration.between(Instant.parse((String) s.get("processingStart")),
-                Instant.now()).toMillis() / 1000.0);
-        double rate = (done + failed) / seconds;
-        long left = Math.max(0, total - done - failed);
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("batch", id);
-        p.put("total", total);
-        p.put("done", done);
-        p.put("failed", failed);
-        p.put("remaining", left);
-        p.put("extracted", extracted);
-        p.put("rate", Math.round(rate * 100) / 100.0);
-        Object eta = left == 0 ? (Object) 0L : rate > 0 ? (Object) Math.round(left / rate) : null;
-        p.put("eta", eta);
-        p.put("processingStart", s.get("processingStart"));
-        p.put("ingestionComplete", s.get("ingestionComplete"));
-        p.put("processingEnd", s.get("processingEnd"));
-        p.put("finished", extractionDone && remaining == 0 && !redriving(s));
-        return p;
+    /** Done, failed, remaining, rate and eta from the batch's objects in the ingestion and state buckets. */
+    public BatchProgress progress(BatchRecord s) {
+        String id = s.batchId();
+        return BatchProgress.of(s, count(ingestion, id + "/"), count(bucket, prefix + "failed/" + id + "/"),
+                redriving(s));
     }
 
     /** A redrive is moving images back (and the batch must not be closed meanwhile); a stale mark is ignored. */
-    private boolean redriving(Map<String, Object> s) {
-        return s.get("redriveStarted") instanceof String started
-                && Instant.parse(started).plusMillis(orphanGraceMillis).isAfter(Instant.now());
+    private boolean redriving(BatchRecord s) {
+        return s.redriveStarted() != null
+                && Instant.parse(s.redriveStarted()).plusMillis(orphanGraceMillis).isAfter(Instant.now());
     }
 
     /**
      * Records processingEnd: the open record becomes a closed one with the final figures (and the open record itself
-     * under {@code record}, so that {@link #reopen} can restore it).
+     * under {@code record}, so that {@link #beginRedrive} can restore it).
      */
-    public void close(Map<String, Object> progress) {
-        String id = (String) progress.get("batch");
-        Map<String, Object> closed = new LinkedHashMap<>(progress);
-        closed.put("processingEnd", Instant.now().toString());
-        closed.put("finished", true);
-        closed.put("remaining", 0);
-        closed.put("eta", 0);
-        Map<String, Object> open = get(openKey(id));
+    public void close(BatchProgress progress) {
+        String id = progress.batch();
+        BatchRecord open = get(openKey(id), BatchRecord.class);
         if (open != null && redriving(open)) {
             return; // a redrive began after this batch looked finished: it is followed on
         }
-        if (open != null) {
-            closed.put("record", open);
-        }
-        put(closedKey(id), closed);
+        put(closedKey(id), progress.closed(open));
         s3.deleteObject(r -> r.bucket(bucket).key(openKey(id)));
     }
 
@@ -238,38 +173,24 @@ public final class BatchBook {
      * tracker records processingEnd anew. Returns {@code "open"} when the batch was open already, {@code "reopened"},
      * or {@code "none"} when this book has no record of it.
      */
-    @SuppressWarnings("unchecked")
     public String beginRedrive(String batchId) {
-        Map<String, Object> open = get(openKey(batchId));
+        BatchRecord open = get(openKey(batchId), BatchRecord.class);
         String outcome = "open";
         if (open == null) {
-            Map<String, Object> closed = get(closedKey(batchId));
+            BatchProgress closed = get(closedKey(batchId), BatchProgress.class);
             if (closed == null) {
                 return "none";
             }
-            if (closed.get("record") instanceof Map<?, ?> record) {
-                open = new LinkedHashMap<>((Map<String, Object>) record);
-            } else {
-                // closed before records kept their open form: rebuild what progress() needs from the final figures
-                open = new LinkedHashMap<>();
-                open.put("batchId", batchId);
-                open.put("zip", batchId + ".zip");
-                open.put("total", closed.get("total"));
-                open.put("processingStart", closed.get("processingStart"));
-                open.put("ingestionComplete", closed.get("ingestionComplete"));
-                open.put("extracted", closed.get("extracted"));
-                long failed = ((Number) closed.getOrDefault("failed", 0)).longValue();
-                open.put("extractFailed", Math.max(0, failed - count(bucket, prefix + "failed/" + batchId + "/")));
-                open.put("doneEntries", "");
-            }
-            if (open.get("ingestionComplete") == null) {
-                open.put("ingestionComplete", closed.getOrDefault("processingEnd", Instant.now().toString()));
+            // closed before records kept their open form: rebuilt from the final figures
+            open = closed.record() != null ? closed.record()
+                    : closed.rebuiltRecord(count(bucket, prefix + "failed/" + batchId + "/"));
+            if (open.ingestionComplete() == null) {
+                open = open.withIngestionComplete(closed.processingEnd() != null ? closed.processingEnd()
+                        : Instant.now().toString());
             }
             outcome = "reopened";
         }
-        open.put("redriveStarted", Instant.now().toString());
-        open.put("updated", Instant.now().toString());
-        put(openKey(batchId), open);
+        put(openKey(batchId), open.withRedriveStarted(Instant.now().toString()));
         if ("reopened".equals(outcome)) {
             s3.deleteObject(r -> r.bucket(bucket).key(closedKey(batchId)));
         }
@@ -278,10 +199,9 @@ public final class BatchBook {
 
     /** The redrive's images are back in the ingestion bucket: the tracker may finish the batch again. */
     public void endRedrive(String batchId) {
-        Map<String, Object> open = get(openKey(batchId));
-        if (open != null && open.remove("redriveStarted") != null) {
-            open.put("updated", Instant.now().toString());
-            put(openKey(batchId), open);
+        BatchRecord open = get(openKey(batchId), BatchRecord.class);
+        if (open != null && open.redriveStarted() != null) {
+            put(openKey(batchId), open.withRedriveStarted(null));
         }
     }
 
@@ -318,7 +238,7 @@ public final class BatchBook {
     }
 
     private boolean exists(String key) {
-        return imagepipelines.aws.S3Objects.exists(s3, bucket, key);
+        return S3Objects.exists(s3, bucket, key);
     }
 
     private long count(String b, String p) {
@@ -337,7 +257,7 @@ public final class BatchBook {
         return prefix + "closed/" + id + ".json";
     }
 
-    private void put(String key, Map<String, Object> value) {
+    private void put(String key, Object value) {
         try {
             byte[] b = JSON.writeValueAsBytes(value);
             s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromBytes(b));
@@ -346,10 +266,9 @@ public final class BatchBook {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> get(String key) {
+    private <T> T get(String key, Class<T> type) {
         try {
-            return JSON.readValue(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray(), Map.class);
+            return JSON.readValue(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray(), type);
         } catch (NoSuchKeyException e) {
             return null;
         } catch (IOException e) {

@@ -56,6 +56,8 @@ public final class BulkRun {
     private volatile boolean gone;
     /** Catalog indexes of the entries written to the ingestion bucket (this run and, after a crash, earlier runs). */
     private final BitSet done = new BitSet();
+    /** Catalog indexes of the entries this run recorded as failed. */
+    private final BitSet failed = new BitSet();
     private int resumed;
 
     public BulkRun(String batchId, String bucket, String zipKey, String zipName) {
@@ -94,22 +96,6 @@ public final class BulkRun {
         return repeated != null ? "REPEATED_BATCH_UPLOAD" : "BAD_ARCHIVE";
     }
 
-    /** Why the zip is kept, for its dead letter's metadata. */
-    public String deadLetterReason() {
-        if (repeated != null) {
-            return repeated;
-        }
-        if (fatal != null) {
-            return "the archive could not be read: " + fatal;
-        }
-        List<String> why = new ArrayList<>(problems());
-        List<String> ni = nonImages();
-        if (!ni.isEmpty()) {
-            why.add(ni.size() + " file(s) skipped, not images (accepted: .jpg .jpeg .png): " + String.join(", ", ni));
-        }
-        return "not every entry was extracted: " + String.join("; ", why);
-    }
-
     /** The zip's key in the dead-letter bucket once it was kept (it may differ from {@link #deadLetterKey()}). */
     public String keptAs() {
         return keptAs != null ? keptAs : deadLetterKey();
@@ -132,53 +118,12 @@ public final class BulkRun {
         return repeated;
     }
 
-    /** The batch error for a repeated upload. */
-    public String repeatedError() {
-        return "bulk upload " + zipName + " was uploaded again, but " + repeated + ": it is not processed again (its "
-                + "images would be counted twice); the zip is kept as dead letter " + keptAs()
-                + ". To add images to the project, upload them as a new batch.";
-    }
-
     public Instant started() {
         return started;
     }
 
     public List<Planned> planned() {
         return planned;
-    }
-
-    /**
-     * The planned entries in groups of adjacent ones, in file order, each group at most {@code maxGroupBytes} of the
-     * zip (a single larger entry makes a group of its own) and, so that {@code workers} groups can be read at once
-     * and finish together, at most a quarter of the zip's share per worker. Entries skipped or refused by the plan
-     * (and entries an interrupted run already wrote) break a group, so their bytes are never read.
-     */
-    public List<Group> groups(int workers, long maxGroupBytes) {
-        List<Planned> byOffset = new ArrayList<>(planned);
-        byOffset.sort(java.util.Comparator.comparingLong(Planned::rangeStart));
-        long all = 0;
-        for (Planned p : byOffset) {
-            all += p.rangeEnd() - p.rangeStart() + 1;
-        }
-        long target = Math.max(1, Math.min(maxGroupBytes, all / (Math.max(1, workers) * 4L)));
-        List<Group> groups = new ArrayList<>();
-        List<Planned> current = new ArrayList<>();
-        long bytes = 0;
-        for (Planned p : byOffset) {
-            long size = p.rangeEnd() - p.rangeStart() + 1;
-            boolean adjacent = !current.isEmpty() && current.get(current.size() - 1).rangeEnd() + 1 == p.rangeStart();
-            if (!current.isEmpty() && (!adjacent || bytes + size > target)) {
-                groups.add(new Group(List.copyOf(current)));
-                current.clear();
-                bytes = 0;
-            }
-            current.add(p);
-            bytes += size;
-        }
-        if (!current.isEmpty()) {
-            groups.add(new Group(List.copyOf(current)));
-        }
-        return groups;
     }
 
     /**
@@ -206,6 +151,11 @@ public final class BulkRun {
 
     public synchronized boolean isDone(int index) {
         return done.get(index);
+    }
+
+    /** Written, or recorded as failed by this run. */
+    public synchronized boolean isSettled(int index) {
+        return done.get(index) || failed.get(index);
     }
 
     /** The extracted entries, for the batch record (base64 of a bit set of catalog indexes). */
@@ -274,7 +224,11 @@ public final class BulkRun {
         return extracted.get() + resumed;
     }
 
-    public void failedOne(String message) {
+    /** The entry at catalog {@code index} could not be extracted (it is not tried again in this run). */
+    public void failedOne(int index, String message) {
+        synchronized (this) {
+            failed.set(index);
+        }
         extractFailed.incrementAndGet();
         problem(message);
     }
@@ -321,30 +275,24 @@ public final class BulkRun {
         return fatal != null || repeated != null || !problems().isEmpty() || !nonImages().isEmpty();
     }
 
-    /** The batch errors to record, one per problem (at most {@code max}, then a summary), then the skipped files. */
+
+    /** See {@link EntryGroups#of}. */
+    public List<Group> groups(int workers, long maxGroupBytes) {
+        return EntryGroups.of(planned, workers, maxGroupBytes);
+    }
+
+    /** Why the zip is kept, for its dead letter's metadata ({@link BulkMessages#deadLetterReason}). */
+    public String deadLetterReason() {
+        return BulkMessages.deadLetterReason(this);
+    }
+
+    /** The batch error for a repeated upload. */
+    public String repeatedError() {
+        return BulkMessages.repeatedError(this);
+    }
+
+    /** The batch errors to record ({@link BulkMessages#batchErrors}). */
     public List<String> batchErrors(int max) {
-        List<String> out = new ArrayList<>();
-        if (fatal != null) {
-            out.add("bulk upload " + zipName + " could not be read: " + fatal
-                    + (extracted() > 0 ? " (" + extracted() + " images extracted before this are kept)" : "")
-                    + "; the zip is kept as dead letter " + keptAs());
-        }
-        List<String> ps = problems();
-        for (int i = 0; i < ps.size() && i < max; i++) {
-            out.add(ps.get(i));
-        }
-        if (ps.size() > max) {
-            out.add((ps.size() - max) + " more entries of " + zipName + " could not be extracted (not listed)");
-        }
-        List<String> ni = nonImages();
-        if (!ni.isEmpty()) {
-            out.add(ni.size() + " file(s) in " + zipName + " skipped, not images (accepted: .jpg .jpeg .png): "
-                    + String.join(", ", ni.subList(0, Math.min(ni.size(), 25))) + (ni.size() > 25 ? ", ..." : ""));
-        }
-        if (fatal == null && total() == 0) {
-            out.add("bulk upload " + zipName + " contains no images to ingest (accepted: .jpg .jpeg .png"
-                    + (hidden() > 0 ? "; " + hidden() + " hidden/__MACOSX files ignored" : "") + ")");
-        }
-        return out;
+        return BulkMessages.batchErrors(this, max);
     }
 }

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Locale;
 
-import org.apache.camel.Exchange;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -18,16 +17,18 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * Second pass, one group of adjacent entries at a time ({@link BulkRun.Group}): one ranged GET of the zip from the
- * group's first local header to its last entry's end, read as a stream; each entry is inflated and checked
- * ({@link EntryInflater}) and written with one PUT to the ingestion bucket as {@code <batchId>/<path>}, carrying the
- * zip's CRC-32 as the object's {@code x-amz-checksum-crc32} so S3 verifies what it stores against the archive (and
- * the SDK computes no checksum of its own). Two requests per zip-group plus one per entry, no copy of an entry's
- * bytes between the inflater and the socket.
+ * group's first local header to its last entry's end, read as a stream ({@link #open}); each entry is inflated and
+ * checked ({@link EntryInflater}) and written with one PUT to the ingestion bucket as {@code <batchId>/<path>},
+ * carrying the zip's CRC-32 as the object's {@code x-amz-checksum-crc32} so S3 verifies what it stores against the
+ * archive (and the SDK computes no checksum of its own). Two requests per zip-group plus one per entry, no copy of an
+ * entry's bytes between the inflater and the socket.
  *
- * <p>An entry that is itself bad is recorded and skipped ({@link BulkRun#failedOne}); the stream moves on to the next
- * entry. A transient failure (connection trouble, S3 5xx) while reading or writing an entry is retried with
- * exponential backoff ({@code ingest.retry.*}), the stream reopened at that entry; after the last try the entry is
- * recorded as failed. Entries already written (a redelivered group, a resumed zip) are skipped.
+ * <p>The route ({@code ingest-bulk-extract-group}) calls {@link #extractNext} once per entry. An entry that is itself
+ * bad is recorded and skipped ({@link BulkRun#failedOne}). A transient failure (connection trouble, S3 5xx) while
+ * reading or writing an entry is thrown as {@link TransientEntryException}: Camel redelivers that entry (redelivery
+ * policy {@code ingestRetryPolicy}, {@code ingest.retry.*}) with the stream reopened at it, and after the last try
+ * the route records it as failed ({@link #entryFailed}). Entries already written (a redelivered group, a resumed
+ * zip) are skipped.
  */
 public final class EntryExtractor {
 
@@ -37,73 +38,80 @@ public final class EntryExtractor {
     private final EntryInflater inflater;
     private final String bucket;
     private final long maxTotalBytes;
-    private final int retries;
-    private final long delayMillis;
-    private final long maxDelayMillis;
 
-    public EntryExtractor(S3Client s3, EntryInflater inflater, String bucket, long maxTotalBytes, int retries,
-                          long delayMillis, long maxDelayMillis) {
+    public EntryExtractor(S3Client s3, EntryInflater inflater, String bucket, long maxTotalBytes) {
         this.s3 = s3;
         this.inflater = inflater;
         this.bucket = bucket;
         this.maxTotalBytes = maxTotalBytes;
-        this.retries = retries;
-        this.delayMillis = delayMillis;
-        this.maxDelayMillis = maxDelayMillis;
     }
 
-    /** Extracts the group in the exchange property {@code group} of the run in {@code bulk}. */
-    public void extractGroup(Exchange exchange) throws InterruptedException {
-        BulkRun run = exchange.getProperty("bulk", BulkRun.class);
-        BulkRun.Group group = exchange.getProperty("group", BulkRun.Group.class);
-        try (GroupReader reader = new GroupReader(run, group)) {
-            for (BulkRun.Planned p : group.entries()) {
-                if (!run.isDone(p.entry().index())) {
-                    extract(run, reader, p);
-                }
-            }
+    /** The group's byte range of the zip, opened at its first entry to read. */
+    public GroupReader open(BulkRun run, BulkRun.Group group) {
+        return new GroupReader(run, group);
+    }
+
+    /** Whether an entry of the group is neither written nor recorded as failed. */
+    public boolean hasNext(BulkRun run, BulkRun.Group group) {
+        return next(run, group) != null;
+    }
+
+    /** Extracts the group's next entry (see {@link #hasNext}). */
+    public void extractNext(BulkRun run, BulkRun.Group group, GroupReader reader) throws TransientEntryException {
+        BulkRun.Planned p = next(run, group);
+        if (p == null) {
+            return;
         }
+        long counted = 0;
+        try {
+            byte[] data = inflater.inflate(reader.at(p.rangeStart()), p);
+            counted = data.length;
+            if (run.addInflated(counted) > maxTotalBytes) {
+                throw new EntryProblem("entry '" + p.entry().name() + "': the archive's images inflate past the "
+                        + "total limit of " + maxTotalBytes + " bytes (bulk.max-total-bytes); not extracted");
+            }
+            put(p, data);
+            run.markDone(p.entry().index());
+            run.extractedOne();
+        } catch (EntryProblem problem) {
+            run.failedOne(p.entry().index(), problem.getMessage());
+        } catch (IOException | SdkException trouble) {
+            run.addInflated(-counted);
+            reader.drop();
+            if (!worthRetrying(trouble)) {
+                run.failedOne(p.entry().index(), couldNot(p, trouble));
+                return;
+            }
+            throw new TransientEntryException(p, trouble);
+        }
+    }
+
+    /** Reads what is left of the range (so the connection is reused) or aborts it. */
+    public void close(GroupReader reader) {
+        reader.close();
+    }
+
+    /** The entry's last try failed too: recorded as failed with the reason; the group goes on with the next. */
+    public void entryFailed(BulkRun run, TransientEntryException e) {
+        run.failedOne(e.entry().entry().index(), couldNot(e.entry(), e.getCause()));
     }
 
     /** After an unexpected failure of a whole group: each of its entries not written is recorded with the reason. */
-    public void groupFailed(Exchange exchange) {
-        BulkRun run = exchange.getProperty("bulk", BulkRun.class);
-        BulkRun.Group group = exchange.getProperty("group", BulkRun.Group.class);
-        Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    public void groupFailed(BulkRun run, BulkRun.Group group, Throwable t) {
         for (BulkRun.Planned p : group.entries()) {
-            if (!run.isDone(p.entry().index())) {
-                run.failedOne(couldNot(p, t));
+            if (!run.isSettled(p.entry().index())) {
+                run.failedOne(p.entry().index(), couldNot(p, t));
             }
         }
     }
 
-    private void extract(BulkRun run, GroupReader reader, BulkRun.Planned p) throws InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            long counted = 0;
-            try {
-                byte[] data = inflater.inflate(reader.at(p.rangeStart()), p);
-                counted = data.length;
-                if (run.addInflated(counted) > maxTotalBytes) {
-                    throw new EntryProblem("entry '" + p.entry().name() + "': the archive's images inflate past the "
-                            + "total limit of " + maxTotalBytes + " bytes (bulk.max-total-bytes); not extracted");
-                }
-                put(p, data);
-                run.markDone(p.entry().index());
-                run.extractedOne();
-                return;
-            } catch (EntryProblem problem) {
-                run.failedOne(problem.getMessage());
-                return;
-            } catch (IOException | SdkException trouble) {
-                run.addInflated(-counted);
-                reader.drop();
-                if (attempt >= retries || !worthRetrying(trouble)) {
-                    run.failedOne(couldNot(p, trouble));
-                    return;
-                }
-                Thread.sleep(Math.min(maxDelayMillis, delayMillis << Math.min(attempt, 20)));
+    private static BulkRun.Planned next(BulkRun run, BulkRun.Group group) {
+        for (BulkRun.Planned p : group.entries()) {
+            if (!run.isSettled(p.entry().index())) {
+                return p;
             }
         }
+        return null;
     }
 
     private void put(BulkRun.Planned p, byte[] data) {
@@ -129,7 +137,7 @@ public final class EntryExtractor {
     }
 
     /** The group's byte range of the zip as one stream, reopened at an entry after a failure. */
-    private final class GroupReader implements AutoCloseable {
+    public final class GroupReader implements AutoCloseable {
         private final BulkRun run;
         private final BulkRun.Group group;
         private ResponseInputStream<?> response;

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * the real GDAL programs, without the routes: the download into
  * scratch by parallel ranged GETs ({@code aerial.source.vsis3=false}), and the scratch files of the two GDAL steps.
  */
-class AerialStepsTest {
+class AerialBeansTest {
 
     static final String BUCKET = "historic-aerials-download";
 
