@@ -23,6 +23,8 @@ public class GdalCommandRunner {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
 
     private static final int MAX_DETAIL_LINES = 12;
+    /** GDAL (or other) child processes of this JVM running now (gauge pipelines_gdal_processes_running). */
+    private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Duration timeout;
     private final Map<String, String> environment;
@@ -78,6 +80,27 @@ public class GdalCommandRunner {
                 throw new GdalCommandException(command, "could not be started (" + e.getMessage() + "); is it "
                         + "installed? GDAL programs come with Debian's gdal-bin (bin/setup-gdal-jni)", e);
             }
+            RUNNING.incrementAndGet();
+            try {
+                return await(command, p, out, err, start);
+            } finally {
+                RUNNING.decrementAndGet();
+            }
+        } catch (IOException e) {
+            throw new GdalCommandException(command, "output could not be captured: " + e.getMessage(), e);
+        } finally {
+            delete(out);
+            delete(err);
+        }
+    }
+
+    /** Child processes started by any runner of this JVM that have not ended yet. */
+    public static int running() {
+        return RUNNING.get();
+    }
+
+    private Result await(List<String> command, Process p, Path out, Path err, long start) throws IOException {
+        try {
             boolean finished;
             try {
                 finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -97,14 +120,9 @@ public class GdalCommandRunner {
             }
             return new Result(List.copyOf(command), p.exitValue(), read(out), read(err),
                     Duration.ofNanos(System.nanoTime() - start));
-        } catch (IOException e) {
-            throw new GdalCommandException(command, "output could not be captured: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GdalCommandException(command, "was interrupted", e);
-        } finally {
-            delete(out);
-            delete(err);
         }
     }
 

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.camel.component.exec.ExecCommand;
 import org.apache.camel.component.exec.ExecCommandExecutor;
 import org.apache.camel.component.exec.ExecResult;
@@ -16,9 +19,10 @@ import org.apache.camel.component.exec.ExecResult;
  * camel-exec builds the command from the {@code CamelExecCommandExecutable}/{@code CamelExecCommandArgs} headers,
  * this runs it with {@link GdalCommandRunner} so the process gets the S3 settings as its environment (camel-exec's
  * own executor has no per-command environment, and keys on the command line would show in {@code ps} and logs),
- * a time limit, and output captured to files. The exit code is left to the route to judge.
+ * a time limit, and output captured to files. The exit code is left to the route to judge. As a bean it also
+ * gives the gauge {@code pipelines_gdal_processes_running} (bound by PipelineMetrics).
  */
-public class GdalExecCommandExecutor implements ExecCommandExecutor {
+public class GdalExecCommandExecutor implements ExecCommandExecutor, MeterBinder {
 
     private final Duration defaultTimeout;
     private final Map<String, String> environment;
@@ -33,6 +37,12 @@ public class GdalExecCommandExecutor implements ExecCommandExecutor {
         Map<String, String> env = new java.util.HashMap<>(GdalTuning.environment(tuning));
         env.putAll(s3.environment());
         this.environment = Map.copyOf(env);
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("pipelines.gdal.processes.running", GdalCommandRunner::running)
+                .description("GDAL child processes running now").register(registry);
     }
 
     @Override

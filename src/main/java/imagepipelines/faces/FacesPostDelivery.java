@@ -69,9 +69,10 @@ public final class FacesPostDelivery {
     /**
      * One message of the post queue. Returns normally once the message is dealt with (deleted, or replaced by a
      * delayed copy); an exception leaves it on the queue, to be received again (its redrive policy parks it in the
-     * queue's dead-letter queue after repeated failures).
+     * queue's dead-letter queue after repeated failures). The answer, for the outcome counters: {@code posted},
+     * {@code requeued} (waits on the queue for its turn or its next attempt) or {@code failed <ERROR_CODE>}.
      */
-    public void deliver(String body, String messageId, String receiptHandle) throws Exception {
+    public String deliver(String body, String messageId, String receiptHandle) throws Exception {
         QueuedPost post = QueuedPost.parse(body);
         String host = URI.create(post.apiUrl()).getHost();
         Long slot = booked.remove(messageId);
@@ -80,7 +81,7 @@ public final class FacesPostDelivery {
             if (wait >= 1000) {
                 sendBack(post, wait, true);
                 delete(receiptHandle);
-                return;
+                return "requeued";
             }
             sleep(wait);
             long t0 = System.nanoTime();
@@ -89,7 +90,7 @@ public final class FacesPostDelivery {
                 stats.add("post", System.nanoTime() - t0);
                 succeeded(post);
                 delete(receiptHandle);
-                return;
+                return "posted";
             } catch (ReceiverThrottledException e) {
                 LOG.info("faces request {}: {} {}: {}; waiting", post.requestId(), post.type(), post.pk(), e.getMessage());
                 limiter.pause(host, e.retryAfterMs());
@@ -98,7 +99,7 @@ public final class FacesPostDelivery {
                 if (post.attempt() >= maxRetries) {
                     failed(post, e.getMessage() + " (after " + (post.attempt() + 1) + " attempts)");
                     delete(receiptHandle);
-                    return;
+                    return "failed " + FacesFailureCodes.of(e, true);
                 }
                 long backoff = Math.min(retryMaxDelayMs, retryDelayMs << Math.min(20, post.attempt()));
                 LOG.warn("faces request {}: {} {}: {}; attempt {} of {} in {} ms", post.requestId(), post.type(),
@@ -107,14 +108,14 @@ public final class FacesPostDelivery {
                 if (backoff >= 1000) {
                     sendBack(post, backoff, false);
                     delete(receiptHandle);
-                    return;
+                    return "requeued";
                 }
                 sleep(backoff);
                 wait = limiter.reserve(host);
             } catch (FaceSourceException e) {
                 failed(post, e.getMessage());
                 delete(receiptHandle);
-                return;
+                return "failed " + FacesFailureCodes.of(e, true);
             }
         }
     }

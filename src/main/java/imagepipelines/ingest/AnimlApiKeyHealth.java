@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * someone is told), the condition is logged at most once a minute, and each refusal is counted in
  * {@code animl_api_rejected_key_total}. The next accepted call makes it UP again. The key itself is never seen here.
  */
-public final class AnimlApiKeyHealth extends AbstractHealthCheck {
+public final class AnimlApiKeyHealth extends AbstractHealthCheck implements io.micrometer.core.instrument.binder.MeterBinder {
 
     static final String COUNTER = "animl_api_rejected_key";
     private static final Logger LOG = LoggerFactory.getLogger(AnimlApiKeyHealth.class);
@@ -93,6 +93,14 @@ public final class AnimlApiKeyHealth extends AbstractHealthCheck {
                         + " (uploads are kept and retried; check ANIML_API_SECRET)")
                 .detail("since", r.since().toString())
                 .detail("refusals", refusals.get());
+    }
+
+    /** Registers the counter at start-up (PipelineMetrics binds it), so it reads 0 before any refusal. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        counter = Counter.builder(COUNTER)
+                .description("Calls the Animl API answered by refusing our x-api-key (gateway 401/403, key lookup 5xx)")
+                .register(registry);
     }
 
     private Counter counter() {

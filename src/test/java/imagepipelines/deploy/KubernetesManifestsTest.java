@@ -61,6 +61,14 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** The schema packages' node_modules (installed on first use), for other manifest tests (MonitoringRulesTest). */
+    static synchronized Path schemaModules() throws Exception {
+        if (nodeModules == null) {
+            schemas();
+        }
+        return nodeModules;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ingest", "aerial", "faces"})
     void overlayRendersAndEveryObjectValidatesAgainstItsSchema(String workflow) throws Exception {
