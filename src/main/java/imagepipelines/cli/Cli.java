@@ -61,27 +61,29 @@ public final class Cli {
                 PipelinesApp.run();
                 yield 0;
             }
-            case "demo" -> DemoCommand.run(rest);
-            case "local-stack" -> LocalStackCommand.run(rest);
             case "metadata" -> MetadataCommand.run(rest);
             case "maintenance" -> MaintenanceCommand.run(rest);
             case "redrive-batch" -> RedriveCommand.run(rest);
             case "routes" -> RoutesCommand.run(rest);
             case "cog" -> CogCli.run(rest);
-            case "benchmark-aerial" -> imagepipelines.bench.AerialBenchmark.run(rest);
             case "faces" -> FacesCommand.run(rest);
-            case "benchmark-faces" -> imagepipelines.bench.FacesBenchmark.run(rest);
-            case "benchmark-ingest" -> imagepipelines.bench.IngestBenchmark.run(rest);
-            case "benchmark-bulk" -> imagepipelines.bench.BulkBenchmark.run(rest);
             case "help", "-h", "--help" -> {
                 System.out.print(USAGE);
                 yield 0;
             }
-            default -> {
-                System.err.print("unknown command: " + cmd + "\n" + USAGE);
-                yield 2;
-            }
+            default -> runLocal(cmd, rest);
         };
         System.exit(code);
+    }
+
+    /** demo, local-stack and the benchmarks: from image-pipelines-local.jar when it is on the class path. */
+    private static int runLocal(String cmd, List<String> rest) throws Exception {
+        var local = LocalCommands.find(cmd);
+        if (local.isPresent()) {
+            return local.get().run(rest);
+        }
+        System.err.print("unknown command: " + cmd + (LocalCommands.present() ? "" : " (demo, local-stack and the"
+                + " benchmarks need image-pipelines-local.jar, which this class path does not hold)") + "\n" + USAGE);
+        return 2;
     }
 }
