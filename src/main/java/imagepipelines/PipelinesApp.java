@@ -8,11 +8,8 @@ import java.util.Map;
 
 import imagepipelines.common.Settings;
 import imagepipelines.common.TooLargeRequests;
-import imagepipelines.local.LocalStack;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Starts Camel Main with the routes of the configured workflows ({@code pipelines.workflows}, e.g.
@@ -24,10 +21,10 @@ public final class PipelinesApp implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PipelinesApp.class);
 
     private final Main main;
-    private final LocalStack ownedStack;
-    private final LocalStack stack;
+    private final EmbeddedStack ownedStack;
+    private final EmbeddedStack stack;
 
-    private PipelinesApp(Main main, LocalStack ownedStack, LocalStack stack) {
+    private PipelinesApp(Main main, EmbeddedStack ownedStack, EmbeddedStack stack) {
         this.main = main;
         this.ownedStack = ownedStack;
         this.stack = stack;
@@ -45,7 +42,7 @@ public final class PipelinesApp implements AutoCloseable {
      * Starts without blocking (tests, the demo). With {@code stack} given, the routes use it; otherwise the
      * {@code local} profile starts its own.
      */
-    public static PipelinesApp start(Settings settings, Map<String, String> overrides, LocalStack stack) throws Exception {
+    public static PipelinesApp start(Settings settings, Map<String, String> overrides, EmbeddedStack stack) throws Exception {
         PipelinesApp app = create(settings, overrides, stack);
         try {
             app.main.start();
@@ -61,7 +58,7 @@ public final class PipelinesApp implements AutoCloseable {
         return app;
     }
 
-    private static PipelinesApp create(Settings settings, Map<String, String> overrides, LocalStack given)
+    private static PipelinesApp create(Settings settings, Map<String, String> overrides, EmbeddedStack given)
             throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("camel.main.profile", settings.profile());
@@ -77,16 +74,15 @@ public final class PipelinesApp implements AutoCloseable {
         }
         props.put("camel.main.routes-include-pattern", String.join(",", patterns));
 
-        LocalStack owned = null;
-        LocalStack stack = given;
+        EmbeddedStack owned = null;
+        EmbeddedStack stack = given;
         if (stack == null && Boolean.parseBoolean(settings.get("pipelines.local.enabled", "false"))) {
             Path dataDir = Path.of(overrides.getOrDefault("pipelines.local.data-dir",
                     settings.get("pipelines.local.data-dir", ".local-data")));
-            owned = new LocalStack(dataDir,
+            owned = EmbeddedStack.start(dataDir,
                     Integer.parseInt(settings.get("pipelines.local.s3-port", "0")),
                     Integer.parseInt(settings.get("pipelines.local.sqs-port", "0")),
-                    Integer.parseInt(settings.get("pipelines.local.api-port", "0")),
-                    Map.of());
+                    Integer.parseInt(settings.get("pipelines.local.api-port", "0")));
             stack = owned;
         }
         // the environment (and -D) over every file, every profile: as override properties, which Camel applies
@@ -142,18 +138,10 @@ public final class PipelinesApp implements AutoCloseable {
     }
 
     /** Makes the buckets and queues named in the configuration ({@code pipelines.local.*}) on the local servers. */
-    public static void provision(Settings settings, Map<String, String> props, LocalStack stack) {
-        S3Client s3 = stack.s3();
-        SqsClient sqs = stack.sqs();
-        for (String b : split(settings.resolve("{{pipelines.local.buckets:}}", props))) {
-            if (s3.listBuckets().buckets().stream().noneMatch(x -> x.name().equals(b))) {
-                s3.createBucket(r -> r.bucket(b));
-            }
-        }
+    public static void provision(Settings settings, Map<String, String> props, EmbeddedStack stack) {
         int visibility = Integer.parseInt(settings.resolve("{{ingest.queue.visibility-seconds:720}}", props));
-        for (String q : split(settings.resolve("{{pipelines.local.queues:}}", props))) {
-            LocalStack.createQueueWithDeadLetter(sqs, q, 5, visibility);
-        }
+        stack.provision(split(settings.resolve("{{pipelines.local.buckets:}}", props)),
+                split(settings.resolve("{{pipelines.local.queues:}}", props)), visibility);
     }
 
     private static List<String> split(String csv) {
@@ -170,9 +158,9 @@ public final class PipelinesApp implements AutoCloseable {
         return main.getCamelContext();
     }
 
-    /** The embedded stack in use, or null against real AWS. */
-    public LocalStack stack() {
-        return stack;
+    /** The embedded stack in use, as the local code's own type; null against real AWS. */
+    public <S extends EmbeddedStack> S stack(Class<S> type) {
+        return type.cast(stack);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package imagepipelines.aerial;
 
+import static imagepipelines.testsupport.TestPipelines.assertDone;
 import static imagepipelines.testsupport.TestPipelines.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +27,7 @@ import imagepipelines.local.LocalStack;
 import imagepipelines.testsupport.EmbeddedPostgres;
 import imagepipelines.testsupport.TestPipelines;
 import imagepipelines.testsupport.TestRasters;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,6 +87,11 @@ class AerialRoutesTest {
         return TestPipelines.resource("/geotiff/" + name);
     }
 
+    /** Camel's NotifyBuilder: matches once the routes are done with each of these uploads (the poller's split). */
+    static NotifyBuilder uploadsDone(String... keys) {
+        return p.whenDone("aerial-intake-poll-bucket", e -> e.getProperty("aerialListedKey", String.class), keys);
+    }
+
     static boolean has(String key) {
         return p.keys(BUCKET).contains(key);
     }
@@ -130,9 +137,11 @@ class AerialRoutesTest {
         String cog = "nc/Suffolk/USDA_1962/mosaic/cog/rgb-3band-utm18.tif";
         String map = "mapfiles/suffolk_usda_1962_mosaic.map";
         byte[] bytes = sample(TestRasters.RGB_UTM18);
+        NotifyBuilder done = uploadsDone(src);
         p.put(BUCKET, src, bytes);
 
-        await("COG and mapfile", Duration.ofSeconds(60), () -> has(cog) && has(map));
+        assertDone(done, Duration.ofSeconds(60), "the upload through the aerial routes");
+        assertTrue(has(cog) && has(map), p.keys(BUCKET).toString());
         assertTrue(has("nc/Suffolk/USDA_1962/mosaic/cog/tile_index/Suffolk_USDA_1962_mosaic_idx.zip"), p.keys(BUCKET).toString());
         assertArrayEquals(bytes, p.get(BUCKET, src), "the upload is left as it was");
         CogValidator.Result v = validate(cog);
@@ -208,17 +217,12 @@ class AerialRoutesTest {
     @Test
     void twoBlackAndWhiteSourcesInOneCollectionGiveTwoRowsAndBothTilesInTheZip() throws Exception {
         String prefix = "bw/Ventura/USGS_1947/frames/";
+        NotifyBuilder done = uploadsDone(prefix + "georef/utm11.tif", prefix + "georef/shade.tif");
         p.put(BUCKET, prefix + "georef/utm11.tif", sample(TestRasters.BYTE_UTM11));
         p.put(BUCKET, prefix + "georef/shade.tif", sample(TestRasters.SHADE_3857));
-        await("two COGs and the mapfile", Duration.ofSeconds(60), () -> has(prefix + "cog/utm11.tif")
-                && has(prefix + "cog/shade.tif") && has("mapfiles/ventura_usgs_1947_frames.map"));
-        await("two rows", Duration.ofSeconds(20), () -> {
-            try {
-                return rows("ventura_usgs_1947_frames").size() == 2;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        assertDone(done, Duration.ofSeconds(60), "both uploads through the aerial routes");
+        assertTrue(has(prefix + "cog/utm11.tif") && has(prefix + "cog/shade.tif")
+                && has("mapfiles/ventura_usgs_1947_frames.map"), p.keys(BUCKET).toString());
         assertEquals(List.of("shade.tif", "utm11.tif"), rows("ventura_usgs_1947_frames"));
         for (String f : List.of("utm11.tif", "shade.tif")) {
             CogValidator.Result v = validate(prefix + "cog/" + f);
@@ -264,13 +268,19 @@ class AerialRoutesTest {
         uploads.put(nc + "rgbn.tif", bytes(TestRasters.fourBandNoAlphaUtm18(work)));
         uploads.put(nc + "rgba.tif", bytes(TestRasters.rgbaUtm18(work)));
         uploads.put(bw + "shade-uint16.tif", bytes(TestRasters.uint16(work, TestRasters.SHADE_3857)));
+        NotifyBuilder done = uploadsDone(uploads.keySet().toArray(String[]::new));
         uploads.forEach((k, v) -> p.put(BUCKET, k, v));
 
         List<String> rejected = List.of(nc + "no-crs.tif", nc + "not-a-tiff.tif", nc + "truncated.tif",
                 nc + "rgb-uint16.tif", "Kern/USDA_1950/scan 12.tif");
-        await("error records and COGs", Duration.ofSeconds(90), () -> rejected.stream()
-                .allMatch(k -> has("errors/" + k + ".json")) && has("nc/Kern/USDA_1950/index/cog/rgbn.tif")
-                && has("nc/Kern/USDA_1950/index/cog/rgba.tif") && has("bw/Kern/USDA_1950/index/cog/shade-uint16.tif"));
+        assertDone(done, Duration.ofSeconds(90), "eight uploads through the aerial routes");
+        for (String k : rejected) {
+            assertTrue(has("errors/" + k + ".json"), k + ": " + p.keys(BUCKET));
+        }
+        for (String k : List.of("nc/Kern/USDA_1950/index/cog/rgbn.tif", "nc/Kern/USDA_1950/index/cog/rgba.tif",
+                "bw/Kern/USDA_1950/index/cog/shade-uint16.tif")) {
+            assertTrue(has(k), k + ": " + p.keys(BUCKET));
+        }
 
         assertTrue(errorRecord(nc + "no-crs.tif").get("reason").toString().contains("no coordinate reference system"),
                 errorRecord(nc + "no-crs.tif").toString());
@@ -311,8 +321,10 @@ class AerialRoutesTest {
     void aFrameNameWithoutRollGetsAnErrorRecordBeforeAnythingIsWritten() throws Exception {
         // the original's rule: frames are <date>_<roll>-<frame>; only AMS and USGS may leave the roll out
         String src = "bw/Kern/USDA_1951/frames/georef/1951_12.tif";
+        NotifyBuilder done = uploadsDone(src);
         p.put(BUCKET, src, sample(TestRasters.BYTE_UTM11));
-        await("error record", Duration.ofSeconds(60), () -> has("errors/" + src + ".json"));
+        assertDone(done, Duration.ofSeconds(60), "the upload through the aerial routes");
+        assertTrue(has("errors/" + src + ".json"), p.keys(BUCKET).toString());
         Map<String, Object> r = errorRecord(src);
         assertTrue(r.get("reason").toString().contains("has no roll"), r.toString());
         assertFalse(has("bw/Kern/USDA_1951/frames/cog/1951_12.tif"), "no COG without its index row");

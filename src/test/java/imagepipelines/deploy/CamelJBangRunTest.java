@@ -16,8 +16,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
-import imagepipelines.cli.LocalStackCommand;
 import imagepipelines.local.LocalStack;
+import imagepipelines.local.cli.LocalStackCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;

@@ -1,5 +1,6 @@
 package imagepipelines.faces;
 
+import static imagepipelines.testsupport.TestPipelines.assertDone;
 import static imagepipelines.testsupport.TestPipelines.await;
 import static imagepipelines.testsupport.TestPipelines.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import imagepipelines.faces.model.FaceAnalyzer;
 import imagepipelines.local.FakeFaceApi;
 import imagepipelines.testsupport.TestPipelines;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,6 +134,17 @@ class FacesRoutesTest {
         return steps.finished(id);
     }
 
+    /** Camel's NotifyBuilder: matches once faces-post-encodings is done with a post of each source (by token). */
+    static NotifyBuilder postsDone(Src... sources) {
+        return p.whenDone("faces-post-encodings", e -> {
+            try {
+                return QueuedPost.parse(e.getMessage().getBody(String.class)).token();
+            } catch (Exception notAPost) {
+                return null;
+            }
+        }, java.util.Arrays.stream(sources).map(Src::token).toArray(String[]::new));
+    }
+
     static List<float[]> accepted(Src s) {
         FakeFaceApi.Target t = api.target(s.type, s.pk);
         assertEquals("done", t.state, s + " state");
@@ -168,8 +181,12 @@ class FacesRoutesTest {
         Src group = expect("photo", "group-6faces.jpg");
         Src cat = expect("photo", "cat-0faces.png");
         Src cameraman = expect("photo", "cameraman-gray-1face.png");
-        String id = sendSqs(request(astronautWebp, astronautRef, astronautPng, group, cat, cameraman));
-        FacesJob job = awaitJob(id);
+        Src[] all = {astronautWebp, astronautRef, astronautPng, group, cat, cameraman};
+        NotifyBuilder posted = postsDone(all);
+        String id = sendSqs(request(all));
+        assertDone(posted, Duration.ofSeconds(90), "six posts through faces-post-encodings");
+        FacesJob job = steps.finished(id);
+        assertNotNull(job, "request " + id + " finished with its last post");
         assertEquals(6, job.succeededCount(), () -> job.outcomes().toString());
 
         assertEquals(1, accepted(astronautWebp).size());

@@ -8,13 +8,18 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import imagepipelines.PipelinesApp;
 import imagepipelines.common.Settings;
+import imagepipelines.ingest.UploadKey;
 import imagepipelines.local.FakeAnimlApi;
 import imagepipelines.local.LocalStack;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.NotifyBuilder;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -113,6 +118,36 @@ public final class TestPipelines implements AutoCloseable {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Camel's NotifyBuilder on the running routes: matches once, for each of {@code keys}, an exchange that route
+     * {@code routeId} consumed (a split's parts included) is done (completed, or failed) with that key, as
+     * {@code keyOf} reads it. Create it before the upload, then {@link #assertDone}.
+     */
+    public NotifyBuilder whenDone(String routeId, Function<Exchange, String> keyOf, String... keys) {
+        NotifyBuilder b = new NotifyBuilder(app.context());
+        for (int i = 0; i < keys.length; i++) {
+            String key = keys[i];
+            if (i > 0) {
+                b.and();
+            }
+            b.fromRoute(routeId).whenAnyDoneMatches(e -> key.equals(keyOf.apply(e)));
+        }
+        return b.create();
+    }
+
+    /** Ingest: the poller's part for each upload key is done (stored, dead-lettered, or left for a later try). */
+    public NotifyBuilder whenImagesDone(String... keys) {
+        return whenDone("ingest-intake-poll-bucket",
+                e -> e.getProperty("upload") instanceof UploadKey u ? u.key() : null, keys);
+    }
+
+    /** Waits for {@code done} to match; fails with {@code what} if it does not in time. */
+    public static void assertDone(NotifyBuilder done, Duration timeout, String what) {
+        if (!done.matches(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("timed out after " + timeout + " waiting for " + what + " (" + done + ")");
         }
     }
 

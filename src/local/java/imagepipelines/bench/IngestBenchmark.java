@@ -72,7 +72,7 @@ public final class IngestBenchmark {
         String ingestion = settings.resolve("{{ingest.bucket.ingestion}}", props);
         String serving = settings.resolve("{{ingest.bucket.serving}}", props);
         try (PipelinesApp app = PipelinesApp.start(settings, props, null)) {
-            LocalStack stack = app.stack();
+            LocalStack stack = app.stack(LocalStack.class);
             S3Client s3 = stack.s3();
             // Warm-up, not measured: both ways run rounds of WARM images until the JIT has settled (compilation under
             // a tenth of the round's time, at most MAX_WARM_ROUNDS rounds), so that both are measured in the steady

@@ -1,4 +1,4 @@
-package imagepipelines.cli;
+package imagepipelines.local.cli;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package imagepipelines.cli;
+package imagepipelines.local.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

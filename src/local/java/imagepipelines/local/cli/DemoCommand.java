@@ -1,4 +1,4 @@
-package imagepipelines.cli;
+package imagepipelines.local.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
         String deadLetter = settings.resolve("{{ingest.bucket.deadletter}}", props);
 
         try (PipelinesApp app = PipelinesApp.start(settings, props, null)) {
-            LocalStack stack = app.stack();
+            LocalStack stack = app.stack(LocalStack.class);
             S3Client s3 = stack.s3();
             List<String> keys = new ArrayList<>();
             long started = System.nanoTime();

@@ -32,6 +32,7 @@ import imagepipelines.PipelinesApp;
 import imagepipelines.common.Settings;
 import imagepipelines.ingest.UploadKey;
 import imagepipelines.local.FakeAnimlApi;
+import imagepipelines.local.LocalStack;
 import imagepipelines.local.LoopbackPorts;
 import org.apache.camel.ProducerTemplate;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -96,8 +97,8 @@ public final class BulkBenchmark {
         String ingestion = settings.resolve("{{ingest.bucket.ingestion}}", props);
         String zipKey = batch + ".zip";
         try (PipelinesApp app = PipelinesApp.start(settings, props, null)) {
-            S3Client s3 = app.stack().s3();
-            FakeAnimlApi api = app.stack().api();
+            S3Client s3 = app.stack(LocalStack.class).s3();
+            FakeAnimlApi api = app.stack(LocalStack.class).api();
             s3.putObject(r -> r.bucket(ingestion).key(warmBatch + ".zip"), RequestBody.fromFile(warmZip));
             long w0 = System.nanoTime();
             split(app, ingestion, warmBatch);
@@ -214,7 +215,7 @@ public final class BulkBenchmark {
 
     /** Hands the zip to the routes as the intake would, and waits for ingestionComplete at the API stand-in. */
     private static Instant split(PipelinesApp app, String ingestion, String batch) throws InterruptedException {
-        FakeAnimlApi api = app.stack().api();
+        FakeAnimlApi api = app.stack(LocalStack.class).api();
         ProducerTemplate producer = app.context().createProducerTemplate();
         Thread split = new Thread(() -> producer.send("direct:ingest-classify-upload",
                 ex -> ex.setProperty("upload", UploadKey.parse(ingestion, batch + ".zip"))), "bench-split");

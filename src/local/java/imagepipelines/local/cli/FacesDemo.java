@@ -1,4 +1,4 @@
-package imagepipelines.cli;
+package imagepipelines.local.cli;
 
 import java.io.InputStream;
 import java.net.URI;

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import imagepipelines.EmbeddedStack;
 import imagepipelines.aws.AwsClients;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
@@ -18,7 +19,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * The embedded local default: a real-protocol S3 server, a real-protocol SQS server and the Animl API stand-in,
  * all on loopback in this JVM, with the buckets and queues the routes expect already made.
  */
-public final class LocalStack implements AutoCloseable {
+public final class LocalStack implements EmbeddedStack {
 
     /** Fixed, well-known local credentials: they open nothing outside this JVM. */
     public static final String ACCESS_KEY = "local-access-key";
@@ -72,7 +73,16 @@ public final class LocalStack implements AutoCloseable {
         return sqs.createQueue(CreateQueueRequest.builder().queueName(name).attributes(attrs).build()).queueUrl();
     }
 
+    @Override
+    public void provision(List<String> buckets, List<String> queues, int visibilitySeconds) {
+        createBuckets(buckets);
+        for (String q : queues) {
+            createQueueWithDeadLetter(sqs, q, 5, visibilitySeconds);
+        }
+    }
+
     /** Properties that point the application at this stack. */
+    @Override
     public Map<String, String> properties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("aws.region", REGION);

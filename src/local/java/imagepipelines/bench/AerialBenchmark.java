@@ -28,6 +28,7 @@ import imagepipelines.aerial.GdalTuning;
 import imagepipelines.aerial.RasterInfo;
 import imagepipelines.aerial.RasterInspector;
 import imagepipelines.common.Settings;
+import imagepipelines.local.LocalStack;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
@@ -244,7 +245,7 @@ public final class AerialBenchmark {
         String bucket = settings.resolve("{{aerial.bucket}}", props);
         String baseKey = "nc/Bench/USDA_2000/mosaic/georef/big-" + System.currentTimeMillis() + ".tif";
         try (PipelinesApp app = PipelinesApp.start(settings, props, null)) {
-            S3Client s3 = app.stack().s3();
+            S3Client s3 = app.stack(LocalStack.class).s3();
             List<Sent> sent = new CopyOnWriteArrayList<>();
             // start times from the sending events (nanoseconds): the sent event's own time taken is in whole
             // milliseconds, and a stage's first send within its first millisecond then seemed to start before it
@@ -286,7 +287,7 @@ public final class AerialBenchmark {
             // a service that has been running has loaded its classes, resolved its bean methods and compiled its hot
             // code (the S3 server's and client's too): the same file goes through WARM_UP_JOBS time(s)
             // first (a second one measured no different: the JIT compiler still works during the measured job)
-            Intake intake = new Intake(s3, app.stack().sqs(), app.stack().sqs().getQueueUrl(r -> r.queueName(
+            Intake intake = new Intake(s3, app.stack(LocalStack.class).sqs(), app.stack(LocalStack.class).sqs().getQueueUrl(r -> r.queueName(
                     settings.resolve("{{aerial.queue}}", props))).queueUrl(), bucket, sent);
             for (int i = 1; i <= WARM_UP_JOBS; i++) {
                 String warmKey = baseKey.replace("/big-", "/warm-up-" + i + "-");
