@@ -150,12 +150,18 @@ class SigtermShutdownTest {
             assertTrue(app.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
             double exit = (System.nanoTime() - t0) / 1e9;
             var got = stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5)
-                    .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")).messages();
+                    .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")
+                    .messageAttributeNames(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE)).messages();
             double seen = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "busy instance: exit %.2f s after SIGTERM (shutdown timeout 4 s); message"
                     + " received by another consumer %.2f s after SIGTERM%n", exit, seen);
             assertEquals(1, got.size(), "the unfinished message is visible again at once: " + log(port));
             assertTrue(log(port).contains("not finished after"), log(port));
+            // regression: the stop used up one of the DLQ's 5 receives (ChangeMessageVisibility 0 keeps the count);
+            // sent again as a new message, this is its first receive, and the body is the same S3 event
+            assertEquals("1", got.get(0).attributesAsStrings().get("ApproximateReceiveCount"));
+            assertEquals("1", got.get(0).messageAttributes().get(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE).stringValue());
+            assertEquals(imagepipelines.testsupport.S3Events.notification(INGESTION, "cam/stuck.jpg"), got.get(0).body());
             stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(got.get(0).receiptHandle()));
         } finally {
             app.destroyForcibly();
