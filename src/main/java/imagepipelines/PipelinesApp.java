@@ -60,6 +60,8 @@ public final class PipelinesApp implements AutoCloseable {
 
     private static PipelinesApp create(Settings settings, Map<String, String> overrides, EmbeddedStack given)
             throws Exception {
+        imagepipelines.common.LogMdc.checkFormat(System.getProperty("pipelines.log.format"),
+                System.getenv("PIPELINES_LOG_FORMAT"));
         Map<String, String> props = new LinkedHashMap<>();
         props.put("camel.main.profile", settings.profile());
         String workflows = overrides.getOrDefault("pipelines.workflows", settings.get("pipelines.workflows", "ingest"));
@@ -107,7 +109,24 @@ public final class PipelinesApp implements AutoCloseable {
         // the profile picks application-{profile}.properties, which Camel reads before any override
         main.configure().withProfile(settings.profile());
         props.forEach(main::addOverrideProperty);
+        // traces: camel-opentelemetry2 uses the Tracer it finds in the registry (none: no export)
+        String otlp = settings.resolve("{{pipelines.tracing.otlp-endpoint:}}", props).trim();
+        imagepipelines.common.OtlpTracing tracing = null;
+        if (!otlp.isEmpty()) {
+            tracing = imagepipelines.common.OtlpTracing.start(otlp, "image-pipelines-" + workflows.replace(',', '-'),
+                    java.time.Duration.ofMillis(Long.parseLong(settings.resolve(
+                            "{{pipelines.tracing.export-delay-ms:5000}}", props).trim())));
+            main.bind("pipelinesOtlpTracer", tracing.tracer());
+            LOG.info("traces: Camel's spans exported over OTLP/HTTP to {}", otlp);
+        }
+        imagepipelines.common.OtlpTracing otlpTracing = tracing;
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeConfigure(org.apache.camel.main.BaseMainSupport configuring) {
+                // image key, batch id, image id, request id in the MDC of each log line (JSON logs)
+                imagepipelines.common.LogMdc.install(configuring.getCamelContext());
+            }
+
             @Override
             public void afterConfigure(org.apache.camel.main.BaseMainSupport configured) {
                 CamelContext context = configured.getCamelContext();
@@ -132,6 +151,13 @@ public final class PipelinesApp implements AutoCloseable {
             public void beforeStop(org.apache.camel.main.BaseMainSupport m) {
                 // SIGTERM: messages not finished within the shutdown timeout go back to the queue at once
                 imagepipelines.common.SqsReleaseOnShutdown.arm(m.getCamelContext());
+            }
+
+            @Override
+            public void afterStop(org.apache.camel.main.BaseMainSupport m) {
+                if (otlpTracing != null) {
+                    otlpTracing.close(); // the last spans
+                }
             }
         });
         return new PipelinesApp(main, owned, stack);

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import imagepipelines.common.ReleasedAtShutdownException;
+import imagepipelines.common.SqsReleaseOnShutdown;
+
 /**
  * Runs a GDAL (or any) program from an argument list, with a time limit, and turns a failure into a message a
  * person can act on: the program, its exit code, and the {@code ERROR} lines it printed (or the tail of its
@@ -86,6 +89,8 @@ public class GdalCommandRunner {
             } finally {
                 RUNNING.decrementAndGet();
             }
+        } catch (ReleasedAtShutdownException e) {
+            throw new java.io.UncheckedIOException(e);
         } catch (IOException e) {
             throw new GdalCommandException(command, "output could not be captured: " + e.getMessage(), e);
         } finally {
@@ -108,7 +113,8 @@ public class GdalCommandRunner {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 Thread.currentThread().interrupt();
-                throw new GdalCommandException(command, "was interrupted", e);
+                // only a stopping application interrupts its workers: the upload is not at fault
+                throw new ReleasedAtShutdownException(command.get(0) + " interrupted at shutdown");
             }
             if (!finished) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -117,6 +123,11 @@ public class GdalCommandRunner {
                 throw new GdalCommandException(command, "did not finish within "
                         + String.format(java.util.Locale.ROOT, "%.1f", timeout.toMillis() / 1000.0)
                         + " s and was killed; last output: " + describeFailure(read(err), read(out)));
+            }
+            if (p.exitValue() != 0 && SqsReleaseOnShutdown.stoppedChildren()) {
+                // killed by SqsReleaseOnShutdown after its message went back to the queue: not GDAL refusing the file
+                throw new ReleasedAtShutdownException(command.get(0) + " stopped at shutdown (exit " + p.exitValue()
+                        + "); its message was released for another replica");
             }
             return new Result(List.copyOf(command), p.exitValue(), read(out), read(err),
                     Duration.ofNanos(System.nanoTime() - start));

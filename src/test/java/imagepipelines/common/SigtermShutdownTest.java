@@ -150,12 +150,59 @@ class SigtermShutdownTest {
             assertTrue(app.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
             double exit = (System.nanoTime() - t0) / 1e9;
             var got = stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5)
-                    .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")).messages();
+                    .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")
+                    .messageAttributeNames(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE)).messages();
             double seen = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "busy instance: exit %.2f s after SIGTERM (shutdown timeout 4 s); message"
                     + " received by another consumer %.2f s after SIGTERM%n", exit, seen);
             assertEquals(1, got.size(), "the unfinished message is visible again at once: " + log(port));
             assertTrue(log(port).contains("not finished after"), log(port));
+            // regression: the stop used up one of the DLQ's 5 receives (ChangeMessageVisibility 0 keeps the count);
+            // sent again as a new message, this is its first receive, and the body is the same S3 event
+            assertEquals("1", got.get(0).attributesAsStrings().get("ApproximateReceiveCount"));
+            assertEquals("1", got.get(0).messageAttributes().get(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE).stringValue());
+            assertEquals(imagepipelines.testsupport.S3Events.notification(INGESTION, "cam/stuck.jpg"), got.get(0).body());
+            stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(got.get(0).receiptHandle()));
+        } finally {
+            app.destroyForcibly();
+            stack.api().reset();
+        }
+    }
+
+    /**
+     * A message already sent again at 3 earlier stops (pipelines.shutdown.max-requeues) is not re-sent a 4th time: made
+     * visible again, so its receive counts and a job that never fits in the grace still reaches the DLQ in the end.
+     * Also shows that the intake reads the attribute from the message it receives.
+     */
+    @Test
+    void messageAlreadyRequeuedMaxTimesIsOnlyMadeVisibleAgain() throws Exception {
+        int port = TestPipelines.freePort();
+        stack.api().delayNext(1000, 60_000);
+        Process app = startApp(port, Map.of("CAMEL_MAIN_SHUTDOWN_TIMEOUT", "4", "ANIML_API_TIMEOUT_SECONDS", "120"));
+        try {
+            awaitReady(app, port);
+            String queueUrl = stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
+            stack.s3().putObject(r -> r.bucket(INGESTION).key("cam/stuck-again.jpg"), software.amazon.awssdk.core.sync
+                    .RequestBody.fromBytes(TestPipelines.resource("/camera-trap/reconyx_hc550_small.jpg")));
+            stack.sqs().sendMessage(r -> r.queueUrl(queueUrl)
+                    .messageBody(imagepipelines.testsupport.S3Events.notification(INGESTION, "cam/stuck-again.jpg"))
+                    .messageAttributes(Map.of(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE,
+                            software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder().dataType("Number")
+                                    .stringValue("3").build())));
+            TestPipelines.await("the app is calling the (hanging) API", java.time.Duration.ofSeconds(60),
+                    () -> stack.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+                            software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                    .APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes().values().stream()
+                            .anyMatch("1"::equals));
+            app.destroy();
+            assertTrue(app.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
+            var got = stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5)
+                    .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")
+                    .messageAttributeNames(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE)).messages();
+            assertEquals(1, got.size(), "visible again at once: " + log(port));
+            assertEquals("2", got.get(0).attributesAsStrings().get("ApproximateReceiveCount"), "this stop counted");
+            assertEquals("3", got.get(0).messageAttributes().get(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE).stringValue());
+            assertTrue(log(port).contains("made visible again (counts as a receive)"), log(port));
             stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(got.get(0).receiptHandle()));
         } finally {
             app.destroyForcibly();
