@@ -29,8 +29,20 @@ public class RasterInspector {
     /** Upper bound on block offsets looked at for the truncation check. */
     private static final long MAX_BLOCK_CHECKS = 2_000_000;
 
+    /** Uncompressed bytes per byte of file above which an upload is refused; 0: no limit. */
+    private final long maxCompressionRatio;
+
     public RasterInspector() {
+        this(0);
+    }
+
+    /**
+     * @param maxCompressionRatio refuse a raster whose pixels take more than this many times its file size
+     *                            ({@code aerial.max-compression-ratio}); 0 for no limit
+     */
+    public RasterInspector(long maxCompressionRatio) {
         GdalRuntime.ensureLoaded();
+        this.maxCompressionRatio = maxCompressionRatio;
     }
 
     public RasterInfo inspect(Path file) {
@@ -89,6 +101,7 @@ public class RasterInspector {
         if (count < 1 || width < 1 || height < 1) {
             throw new RasterRejectedException(file, "has no raster bands");
         }
+        checkCompressionRatio(file, ds, width, height, count, length);
         if ("GTiff".equals(driver) || "COG".equals(driver)) {
             checkNotTruncated(file, ds, length);
         }
@@ -141,6 +154,26 @@ public class RasterInspector {
         } finally {
             src.delete();
             web.delete();
+        }
+    }
+
+    /**
+     * A GeoTIFF of 100,000 x 100,000 pixels fits in 300 KB (no tile written: GDAL reads them as zeros) or 11 MB of
+     * DEFLATE'd zeros, and gdalwarp would then work on 10 gigapixels until aerial.gdal.timeout-seconds (30 min). Real
+     * scans compress a few times, JPEG mosaics some tens of times: a ratio past the limit is refused before any
+     * GDAL command runs.
+     */
+    private void checkCompressionRatio(Path file, Dataset ds, int width, int height, int count, long length) {
+        if (maxCompressionRatio <= 0 || length <= 0) {
+            return;
+        }
+        long sampleBytes = Math.max(1, gdal.GetDataTypeSize(ds.GetRasterBand(1).getDataType()) / 8);
+        long raw = (long) width * height * count * sampleBytes;
+        if (raw / length > maxCompressionRatio) {
+            throw new RasterRejectedException(file, String.format(java.util.Locale.ROOT, "declares %dx%d pixels in"
+                    + " %d band(s), %d bytes uncompressed, in a file of %d bytes: ratio %d:1 is past the limit of"
+                    + " %d:1 (aerial.max-compression-ratio); a decompression bomb, or a raster almost without data",
+                    width, height, count, raw, length, raw / length, maxCompressionRatio));
         }
     }
 

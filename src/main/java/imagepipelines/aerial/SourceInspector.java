@@ -3,11 +3,16 @@ package imagepipelines.aerial;
 /** In-process GDAL on an upload or a COG ({@link RasterInspector}); what it found goes into the job and its plan. */
 public class SourceInspector {
 
-    private final RasterInspector inspector = new RasterInspector();
+    private final RasterInspector inspector;
 
-    /** @param s3Access GDAL's S3 settings, applied to the in-process GDAL at once (it reads {@code /vsis3/}) */
-    public SourceInspector(GdalS3Access s3Access) {
+    /**
+     * @param s3Access            GDAL's S3 settings, applied to the in-process GDAL at once (it reads {@code /vsis3/})
+     * @param maxCompressionRatio {@code aerial.max-compression-ratio}: uploads whose pixels take more than this many
+     *                            times their file size are refused (0: no limit)
+     */
+    public SourceInspector(GdalS3Access s3Access, long maxCompressionRatio) {
         s3Access.applyInProcess();
+        inspector = new RasterInspector(maxCompressionRatio);
     }
 
     /** The upload: driver, size, bands, CRS, footprint; rejects what cannot become a COG. */

@@ -52,6 +52,11 @@ public record ImageHeader(FileType type, int width, int height, int orientation)
                 }
                 w = png.getInt(PngDirectory.TAG_IMAGE_WIDTH);
                 h = png.getInt(PngDirectory.TAG_IMAGE_HEIGHT);
+                // IHDR holds unsigned 32-bit numbers, read here as int: past 2^31-1 they turn negative
+                if (w < 0 || h < 0) {
+                    throw new IOException("the PNG header claims " + Integer.toUnsignedString(w) + "x"
+                            + Integer.toUnsignedString(h) + " pixels, past the format's limit of 2147483647");
+                }
             }
         } catch (MetadataException e) {
             throw new IOException("the image header has no size: " + e.getMessage(), e);

@@ -88,7 +88,12 @@ public final class S3EventParser {
         if (!root.path("Records").isArray()) {
             throw new IllegalArgumentException("neither an S3 event notification (no Records array) nor an EventBridge event");
         }
-        for (NotificationRecord r : JSON.treeToValue(root, Notification.class).records()) {
+        List<NotificationRecord> records = JSON.treeToValue(root, Notification.class).records();
+        for (int i = 0; i < records.size(); i++) {
+            NotificationRecord r = records.get(i);
+            if (r == null) { // {"Records": [null]} is JSON Jackson reads, but no record
+                throw new IllegalArgumentException("Records[" + i + "] of the S3 event is null, not a record");
+            }
             if (r.eventName() != null && r.eventName().startsWith(eventNamePrefix)) {
                 uploads.add(upload(r.s3(), r));
             }

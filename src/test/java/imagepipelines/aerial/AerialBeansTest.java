@@ -49,7 +49,7 @@ class AerialBeansTest {
         scratch = new ScratchSpace(dir.resolve("scratch").toString(), false);
         downloader = new SourceDownloader(stack.s3(), 4);
         inspector = new SourceInspector(new GdalS3Access(p.get("aws.s3.endpoint"), p.get("aws.region"),
-                p.get("aws.access-key"), p.get("aws.secret-key")));
+                p.get("aws.access-key"), p.get("aws.secret-key")), 200);
         planner = new CogPlanner("near");
     }
 

@@ -102,4 +102,25 @@ class RasterInspectorTest {
                 () -> inspector.inspect(dir.resolve("nope.tif")));
         assertTrue(e.getMessage().contains("no such file"));
     }
+
+    /**
+     * Found by HostileAerialTest: a 300 KB GeoTIFF declaring 100,000 x 100,000 pixels with no tile written passed
+     * inspection, and gdalwarp then created a 10-gigapixel uncompressed scratch file and ran until
+     * aerial.gdal.timeout-seconds (60 s in the test, 30 min by default). It is refused at inspection now.
+     */
+    @Test
+    void aSparseGeoTiffDeclaringTenGigapixelsIsRefusedAtInspectionBeforeAnyWarp() {
+        Path sparse = dir.resolve("sparse.tif");
+        TestRasters.run("gdal_create", "-q", "-of", "GTiff", "-outsize", "100000", "100000", "-bands", "1", "-ot", "Byte",
+                "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE", "-co", "SPARSE_OK=TRUE", "-a_srs", "EPSG:32611",
+                "-a_ullr", "300000", "4000000", "350000", "3950000", sparse.toString());
+        RasterRejectedException e = assertThrows(RasterRejectedException.class,
+                () -> new RasterInspector(200).inspect(sparse));
+        assertTrue(e.getMessage().contains("declares 100000x100000 pixels") && e.getMessage().contains("200:1"),
+                e.getMessage());
+        // the samples, real imagery, are far from the limit
+        for (String s : TestRasters.SAMPLES) {
+            new RasterInspector(200).inspect(TestRasters.sample(dir, s));
+        }
+    }
 }

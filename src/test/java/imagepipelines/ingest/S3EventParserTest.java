@@ -68,4 +68,12 @@ class S3EventParserTest {
         assertThrows(IllegalArgumentException.class, () -> parser.parse(
                 S3Events.eventBridge("b", "k.jpg").replace("\"bucket\"", "\"pail\"")));
     }
+
+    /** Found by S3EventParserFuzzTest: {"Records":[null]} threw a NullPointerException instead of a reason. */
+    @Test
+    void aNullInRecordsIsRefusedWithAReasonNotANullPointerException() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parser.parse("{\"Records\":[null]}"));
+        assertTrue(e.getMessage().contains("Records[0]"), e.getMessage());
+    }
 }

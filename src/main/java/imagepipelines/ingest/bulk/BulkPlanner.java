@@ -94,11 +94,12 @@ public final class BulkPlanner {
         byOffset.sort(Comparator.comparingLong(ZipCatalog.Entry::localHeaderOffset));
         for (int i = 0; i < byOffset.size(); i++) {
             ZipCatalog.Entry a = byOffset.get(i);
-            long dataEnd = a.localHeaderOffset() + LOCAL_HEADER + a.compressedSize();
-            if (dataEnd > catalog.directoryOffset()) {
+            // the catalog keeps offsets and sizes non-negative; compare without overflowing on a huge size
+            if (a.compressedSize() > catalog.directoryOffset() - a.localHeaderOffset() - LOCAL_HEADER) {
                 throw new BadArchiveException("entry '" + a.name() + "' declares data running past the central "
                         + "directory: the archive is damaged");
             }
+            long dataEnd = a.localHeaderOffset() + LOCAL_HEADER + a.compressedSize();
             if (i + 1 < byOffset.size() && byOffset.get(i + 1).localHeaderOffset() < dataEnd) {
                 throw new BadArchiveException("entries '" + a.name() + "' and '" + byOffset.get(i + 1).name()
                         + "' overlap in the file (a zip-bomb construction): refused");

@@ -35,16 +35,31 @@ public record ZipCatalog(long archiveBytes, long directoryOffset, List<Entry> en
     private static final int EOCD_MIN = 22;
     private static final int MAX_COMMENT = 0xFFFF;
 
+    /** Bytes {@code start .. start+len-1} of the archive (the caller has checked they lie inside it). */
+    @FunctionalInterface
+    public interface Ranges {
+        ByteBuffer read(long start, long len);
+    }
+
     public static ZipCatalog read(S3Client s3, String bucket, String key, long maxEntries, long maxDirectoryBytes,
                                   EntryNames names) throws BadArchiveException {
         long size = s3.headObject(r -> r.bucket(bucket).key(key)).contentLength();
+        return read(size, (start, len) -> range(s3, bucket, key, start, len), maxEntries, maxDirectoryBytes, names);
+    }
+
+    /**
+     * The catalog of an archive of {@code size} bytes. Every range asked of {@code ranges} lies inside the file, so
+     * a hostile directory ends in a {@link BadArchiveException} here, never in a failed (retried) read.
+     */
+    public static ZipCatalog read(long size, Ranges ranges, long maxEntries, long maxDirectoryBytes,
+                                  EntryNames names) throws BadArchiveException {
         if (size < EOCD_MIN) {
             throw new BadArchiveException(size == 0 ? "the archive is empty (0 bytes)"
                     : "the archive is only " + size + " bytes: too short to be a zip file (truncated upload?)");
         }
         long tailLen = Math.min(size, EOCD_MIN + MAX_COMMENT + 20);
         long tailStart = size - tailLen;
-        ByteBuffer tail = range(s3, bucket, key, tailStart, tailLen);
+        ByteBuffer tail = ranges.read(tailStart, tailLen);
         int eocd = -1;
         for (int i = (int) tailLen - EOCD_MIN; i >= 0; i--) {
             if (tail.getInt(i) == EOCD_SIG && i + EOCD_MIN + (tail.getShort(i + 20) & 0xFFFF) <= tailLen) {
@@ -70,10 +85,11 @@ public record ZipCatalog(long archiveBytes, long directoryOffset, List<Entry> en
                 throw new BadArchiveException("the archive declares zip64 sizes but has no zip64 locator: it is damaged");
             }
             long z64Offset = tail.getLong(loc + 8);
-            if (z64Offset < 0 || z64Offset + 56 > size) {
+            // compared without adding to the offset: a hostile 2^63-1 would overflow past the check
+            if (z64Offset < 0 || z64Offset > size - 56) {
                 throw new BadArchiveException("the zip64 end record points outside the file: the archive is damaged or truncated");
             }
-            ByteBuffer z = range(s3, bucket, key, z64Offset, 56);
+            ByteBuffer z = ranges.read(z64Offset, 56);
             if (z.getInt(0) != ZIP64_EOCD_SIG) {
                 throw new BadArchiveException("the zip64 end record is damaged");
             }
@@ -82,7 +98,10 @@ public record ZipCatalog(long archiveBytes, long directoryOffset, List<Entry> en
             cdOffset = z.getLong(48);
         }
         long eocdPos = tailStart + eocd;
-        if (cdOffset < 0 || cdSize < 0 || cdOffset + cdSize > eocdPos) {
+        if (count < 0) {
+            throw new BadArchiveException("the zip64 end record declares " + count + " entries: the archive is damaged");
+        }
+        if (cdOffset < 0 || cdSize < 0 || cdOffset > eocdPos || cdSize > eocdPos - cdOffset) {
             throw new BadArchiveException("the central directory (offset " + cdOffset + ", " + cdSize
                     + " bytes) lies outside the " + size + "-byte file: the archive is truncated or damaged");
         }
@@ -94,7 +113,7 @@ public record ZipCatalog(long archiveBytes, long directoryOffset, List<Entry> en
             throw new BadArchiveException("the central directory is " + cdSize + " bytes, more than the limit of "
                     + maxDirectoryBytes + " (bulk.max-directory-bytes)");
         }
-        ByteBuffer cd = cdSize == 0 ? ByteBuffer.allocate(0) : range(s3, bucket, key, cdOffset, cdSize);
+        ByteBuffer cd = cdSize == 0 ? ByteBuffer.allocate(0) : ranges.read(cdOffset, cdSize);
         List<Entry> entries = new ArrayList<>();
         int p = 0;
         for (int i = 0; i < count; i++) {
@@ -149,6 +168,12 @@ public record ZipCatalog(long archiveBytes, long directoryOffset, List<Entry> en
                 e = d + len;
             }
             String name = names.decode(raw, (flags & 0x800) != 0, unicodePath);
+            // zip64 fields are 64-bit: a value past 2^63 reads negative, and later arithmetic must not meet it
+            if (usize < 0 || csize < 0 || offset < 0 || offset >= cdOffset) {
+                throw new BadArchiveException("central directory record #" + (i + 1) + " ('" + name + "') declares "
+                        + (offset < 0 || offset >= cdOffset ? "its data at offset " + offset + ", outside the file's "
+                        + cdOffset + " bytes of entries" : "a size past 2^63 bytes") + ": the archive is damaged");
+            }
             int unixMode = madeBy == 3 ? (int) (extAttr >>> 16) : 0; // 3 = Unix
             boolean dir = name.endsWith("/") || name.endsWith("\\") || (extAttr & 0x10) != 0 && usize == 0;
             entries.add(new Entry(i + 1, raw, name, flags, method, crc, csize, usize, offset, unixMode, dir));
