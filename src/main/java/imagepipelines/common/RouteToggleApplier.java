@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Brings this replica's routes to the desired states of {@link RouteToggles}, with Camel's route controller (stop,
  * start, suspend, resume). Called before the routes start (so a restart keeps the toggled state) and then on a timer.
  * Never touches the control plane: the routes of {@code routes/common/} (toggle poller, operator auth) and, unless
- * named by their exact id, the operator's HTTP endpoints ({@code platform-http}).
+ * named by their exact id, the operator's HTTP endpoints (REST DSL verbs and their routes in the group
+ * {@code operator-endpoints}).
  */
 public final class RouteToggleApplier implements org.apache.camel.CamelContextAware {
 
@@ -181,8 +182,9 @@ public final class RouteToggleApplier implements org.apache.camel.CamelContextAw
     }
 
     private RouteToggles.Match match(Map<String, String> now, Route r) {
-        return match(now, r.getRouteId(), workflow(r),
-                r.getEndpoint() == null ? null : r.getEndpoint().getEndpointUri());
+        String uri = r.getEndpoint() == null ? null : r.getEndpoint().getEndpointUri();
+        // the handler an endpoint's PUT and POST verbs share counts as the endpoint
+        return match(now, r.getRouteId(), workflow(r), "operator-endpoints".equals(r.getGroup()) ? "rest:" : uri);
     }
 
     private static RouteToggles.Match match(Map<String, String> now, String id, String workflow, String uri) {
@@ -190,7 +192,7 @@ public final class RouteToggleApplier implements org.apache.camel.CamelContextAw
             return null;
         }
         RouteToggles.Match m = RouteToggles.desired(now, id, workflow);
-        boolean operatorEndpoint = uri != null && uri.startsWith("platform-http:");
+        boolean operatorEndpoint = uri != null && (uri.startsWith("rest:") || uri.startsWith("platform-http:"));
         return m != null && operatorEndpoint && !m.exact() ? null : m;
     }
 

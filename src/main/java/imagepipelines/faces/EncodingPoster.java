@@ -1,102 +1,101 @@
 package imagepipelines.faces;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 
 /**
  * Posts one source's encodings to {@code {api_url}/api/facedetection/encodings/{type}/{pk}/} as
- * {@code {"token": ..., "encodings": [[128 floats], ...]}} and checks the answer: 2xx done; 429 is
- * {@link ReceiverThrottledException} (wait for Retry-After); 5xx, 408, time-outs and refused connections are
- * transient (retried with backoff); any other status is a permanent failure with the receiver's reason. Redirects are not followed (a POST is not re-sent elsewhere).
+ * {@code {"token": ..., "encodings": [[128 floats], ...]}} through the route faces-post-http (camel-http) and reads
+ * the answer: 2xx done; 429 is {@link ReceiverThrottledException} (wait for Retry-After); 5xx, 408, time-outs and
+ * refused connections are transient (retried with backoff); any other status is a permanent failure with the
+ * receiver's reason. Redirects are not followed (a POST is not re-sent elsewhere; camel.component.http.*).
  */
-public final class EncodingPoster {
+public final class EncodingPoster implements CamelContextAware {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String ROUTE = "direct:faces-post-http";
+
+    /** The receiver's JSON body. */
+    record Body(String token, List<float[]> encodings) {
+    }
 
     private final UrlPolicy policy;
     private final long timeoutMs;
-    private final HttpClient http;
+    private CamelContext camelContext;
+    private ProducerTemplate template;
 
     public EncodingPoster(UrlPolicy policy, long timeoutMs) {
         this.policy = policy;
         this.timeoutMs = timeoutMs;
-        this.http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofMillis(timeoutMs))
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
     }
 
-    /** The JSON body; encodings written with float precision (what the model computes). */
-    public static String body(String token, List<float[]> encodings) {
-        StringBuilder sb = new StringBuilder(64 + encodings.size() * 128 * 14);
-        sb.append("{\"token\":");
-        appendString(sb, token);
-        sb.append(",\"encodings\":[");
-        for (int i = 0; i < encodings.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append('[');
-            float[] e = encodings.get(i);
-            for (int j = 0; j < e.length; j++) {
-                if (j > 0) {
-                    sb.append(',');
+    /** The JSON body; encodings with float precision (what the model computes), a non-finite value as 0.0. */
+    public static byte[] body(String token, List<float[]> encodings) throws JsonProcessingException {
+        List<float[]> finite = new ArrayList<>(encodings.size());
+        for (float[] e : encodings) {
+            float[] f = e.clone();
+            for (int i = 0; i < f.length; i++) {
+                if (!Float.isFinite(f[i])) {
+                    f[i] = 0f;
                 }
-                sb.append(Float.isFinite(e[j]) ? Float.toString(e[j]) : "0.0");
             }
-            sb.append(']');
+            finite.add(f);
         }
-        return sb.append("]}").toString();
-    }
-
-    public void post(FacesRequest request, FaceSource source, List<float[]> encodings)
-            throws FaceSourceException, TransientFaceException {
-        post(request.resultUrl(source), source, encodings);
+        return JSON.writeValueAsBytes(new Body(token, finite));
     }
 
     /** Posts to {@code url}; a 429 is a {@link ReceiverThrottledException} carrying the receiver's Retry-After. */
     public void post(String url, FaceSource source, List<float[]> encodings)
-            throws FaceSourceException, TransientFaceException {
-        URI uri = policy.check(url);
-        HttpRequest req = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofMillis(timeoutMs))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(source.token(), encodings), StandardCharsets.UTF_8))
-                .build();
-        HttpResponse<String> resp;
-        try {
-            resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new TransientFaceException("receiver timed out after " + timeoutMs + " ms: " + url);
-        } catch (ConnectException e) {
-            throw new TransientFaceException("receiver refused the connection: " + url);
-        } catch (IOException e) {
-            throw new TransientFaceException("POST failed: " + e.getClass().getSimpleName() + " " + e.getMessage() + " (" + url + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFaceException("interrupted while posting to " + url);
+            throws FaceSourceException, TransientFaceException, JsonProcessingException {
+        String target = policy.check(url).toString();
+        byte[] body = body(source.token(), encodings);
+        Exchange answer = template.send(ROUTE, ex -> {
+            ex.setProperty("postUrl", target);
+            ex.getIn().setBody(body);
+        });
+        Exception e = answer.getException();
+        if (e != null) {
+            throw transientFailure(e, url);
         }
-        int status = resp.statusCode();
+        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         if (status >= 200 && status < 300) {
             return;
         }
-        String reason = reason(resp.body(), source.token());
+        String reason = reason(answer.getMessage().getBody(String.class), source.token());
         if (status == 429) {
-            long retryAfter = retryAfterMs(resp.headers().firstValue("Retry-After").orElse(null));
+            long retryAfter = retryAfterMs(answer.getMessage().getHeader("Retry-After", String.class));
             throw new ReceiverThrottledException("receiver answered 429" + reason + ", Retry-After "
                     + retryAfter / 1000 + " s (" + url + ")", retryAfter);
         }
-        if (status >= 500 || status == 408 || status == 429) {
+        if (status >= 500 || status == 408) {
             throw new TransientFaceException("receiver answered " + status + reason + " (" + url + ")");
         }
         throw new FaceSourceException("receiver answered " + status + reason + " (" + url + ")");
+    }
+
+    private TransientFaceException transientFailure(Exception e, String url) {
+        Throwable c = e;
+        while (!(c instanceof IOException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        if (c instanceof InterruptedIOException) {
+            // camel-http's connect and response time-outs (SocketTimeoutException, ConnectTimeoutException)
+            return new TransientFaceException("receiver timed out after " + timeoutMs + " ms: " + url);
+        }
+        if (c instanceof ConnectException) {
+            return new TransientFaceException("receiver refused the connection: " + url);
+        }
+        return new TransientFaceException("POST failed: " + c.getClass().getSimpleName() + " " + c.getMessage() + " (" + url + ")");
     }
 
     /** Retry-After in seconds (what the receiver sends) or an HTTP date; 60 s when absent or unreadable. */
@@ -128,25 +127,15 @@ public final class EncodingPoster {
         return ": " + (s.length() > 300 ? s.substring(0, 300) + "…" : s);
     }
 
-    private static void appendString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+    /** Camel hands its context over when it registers the bean (faces-beans.yaml): the template to call the route. */
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+        this.template = camelContext.createProducerTemplate();
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
     }
 }

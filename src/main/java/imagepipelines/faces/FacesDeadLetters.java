@@ -9,7 +9,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -41,16 +40,15 @@ public final class FacesDeadLetters {
         return queue;
     }
 
-    /** A request that failed validation; the reason is the caught exception's message. */
-    public void malformed(Exchange ex) throws JsonProcessingException {
-        Throwable e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    /** A request that failed validation ({@code e}: why); {@code body} is the request as received. */
+    public void malformed(String requestId, String body, Throwable e) throws JsonProcessingException {
         String reason = e == null ? "invalid request" : e.getMessage();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("request_id", ex.getProperty("requestId", String.class));
+        m.put("request_id", requestId);
         m.put("error", "INVALID_REQUEST");
         m.put("reason", cut(reason));
         m.put("time", Instant.now().toString());
-        String request = FacesRequestReader.masked(ex.getIn().getBody(String.class));
+        String request = FacesRequestReader.masked(body);
         if (request != null && request.length() > MAX_REQUEST_CHARS) {
             m.put("request_truncated_from_chars", request.length());
             request = request.substring(0, MAX_REQUEST_CHARS) + "…";

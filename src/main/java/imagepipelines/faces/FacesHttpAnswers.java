@@ -5,14 +5,8 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
-
-/** JSON answers of POST /faces/requests. */
+/** The bearer key check and the 202 answer of POST /faces/requests. */
 public final class FacesHttpAnswers {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final byte[] key;
 
@@ -21,23 +15,18 @@ public final class FacesHttpAnswers {
         this.key = key == null || key.isBlank() ? null : ("Bearer " + key.strip()).getBytes(StandardCharsets.UTF_8);
     }
 
-    public boolean unauthorized(Exchange ex) {
+    /** True when a key is set and {@code authorization} (the header, may be null) does not carry it. */
+    public boolean unauthorized(String authorization) {
         if (key == null) {
             return false;
         }
-        String given = ex.getIn().getHeader("Authorization", String.class);
-        return given == null || !MessageDigest.isEqual(key, given.strip().getBytes(StandardCharsets.UTF_8));
+        return authorization == null || !MessageDigest.isEqual(key, authorization.strip().getBytes(StandardCharsets.UTF_8));
     }
 
-    public String accepted(Exchange ex) throws JsonProcessingException {
+    public Map<String, Object> accepted(String requestId, FacesRequest request) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("request_id", ex.getProperty("requestId", String.class));
-        m.put("sources", ex.getProperty("facesRequest", FacesRequest.class).sources().size());
-        return JSON.writeValueAsString(m);
-    }
-
-    public String error(Exchange ex) throws JsonProcessingException {
-        Throwable e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        return JSON.writeValueAsString(Map.of("error", e == null ? "invalid request" : String.valueOf(e.getMessage())));
+        m.put("request_id", requestId);
+        m.put("sources", request.sources().size());
+        return m;
     }
 }

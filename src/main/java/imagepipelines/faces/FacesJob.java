@@ -77,6 +77,11 @@ public final class FacesJob {
         return outcomes.stream().filter(o -> !o.ok()).count();
     }
 
+    /** Sources encoded and on the post queue (the others failed). */
+    public long handedOverCount() {
+        return request.sources().size() - failedCount();
+    }
+
     public boolean allFailed() {
         return succeededCount() == 0;
     }

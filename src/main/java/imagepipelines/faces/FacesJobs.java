@@ -5,7 +5,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.RuntimeCamelException;
 
 /**
  * The requests of this instance: running ones, and the last 1000 finished (outcomes only, no tokens) for
@@ -51,6 +54,19 @@ public final class FacesJobs {
         if (job.failed(s, reason)) {
             finish(job);
         }
+    }
+
+    /** A source whose download or encoding failed (faces-source-errors); the token never appears in the reason. */
+    public void sourceFailed(FacesJob job, FaceSource s, Throwable e) throws Exception {
+        while ((e instanceof CompletionException || e instanceof RuntimeCamelException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        String reason = e == null ? "unknown failure" : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (s.token() != null && !s.token().isEmpty()) {
+            reason = reason.replace(s.token(), FaceSource.MASK);
+        }
+        LOG.warn("faces request {}: {} {} failed: {}", job.requestId(), s.type(), s.pk(), reason);
+        failed(job, s, reason);
     }
 
     private void finish(FacesJob job) throws Exception {

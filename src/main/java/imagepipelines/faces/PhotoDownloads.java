@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -39,10 +40,11 @@ public final class PhotoDownloads {
         }
     }
 
-    private record Waiting(String url, CompletableFuture<HeldPhoto> result) {
+    private record Waiting(String url, CompletableFuture<HeldPhoto> result, long startNanos) {
     }
 
     private final PhotoFetcher fetcher;
+    private final FacesStats stats;
     private final int inFlight;
     private final int perHost;
     /** Servers with downloads waiting, in the order they are served (a served server moves to the end). */
@@ -50,23 +52,35 @@ public final class PhotoDownloads {
     private final Map<String, Integer> active = new HashMap<>();
     private int held;
 
-    public PhotoDownloads(PhotoFetcher fetcher, int inFlight, int perHost) {
+    public PhotoDownloads(PhotoFetcher fetcher, int inFlight, int perHost, FacesStats stats) {
         if (inFlight < 1 || perHost < 1) {
             throw new IllegalArgumentException("faces.download.in-flight and faces.download.per-host must be at least 1");
         }
         this.fetcher = fetcher;
+        this.stats = stats;
         this.inFlight = inFlight;
         this.perHost = perHost;
     }
 
-    /** The photo once downloaded (in its turn); fails as {@link PhotoFetcher#fetch} does. */
+    /**
+     * The photo once downloaded (in its turn); fails as {@link PhotoFetcher#fetch} does. Camel's bean step goes on
+     * when the future completes, so no worker thread waits for a download (faces-download-photo).
+     */
     public CompletableFuture<HeldPhoto> fetch(String url) {
         CompletableFuture<HeldPhoto> result = new CompletableFuture<>();
+        long t0 = System.nanoTime();
         synchronized (this) {
-            waiting.computeIfAbsent(server(url), k -> new ArrayDeque<>()).add(new Waiting(url, result));
+            waiting.computeIfAbsent(server(url), k -> new ArrayDeque<>()).add(new Waiting(url, result, t0));
         }
         dispatch();
         return result;
+    }
+
+    /** Gives a photo's place back (null: nothing held); safe to call twice. */
+    public void release(HeldPhoto photo) {
+        if (photo != null) {
+            photo.release();
+        }
     }
 
     /** Downloads waiting for their turn, and photos held (for metrics and tests). */
@@ -117,8 +131,12 @@ public final class PhotoDownloads {
                 }
             }
             if (e != null) {
-                w.result().completeExceptionally(e);
-            } else if (!w.result().complete(new HeldPhoto(bytes, this::released))) {
+                w.result().completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                dispatch();
+                return;
+            }
+            stats.add("download", System.nanoTime() - w.startNanos());
+            if (!w.result().complete(new HeldPhoto(bytes, this::released))) {
                 released();
             }
             dispatch();

@@ -107,6 +107,22 @@ class OperatorAuthTest {
                 "batch progress stays readable without a token");
     }
 
+    /**
+     * The error answers were JSON written by hand around the caller's path: an id with a quote made the body invalid
+     * JSON, and request headers went back as response headers. One answer route (direct:http-answer) writes both.
+     */
+    @Test
+    void anErrorAboutAnIdWithAQuoteIsValidJsonAndNoRequestHeaderEchoes() throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.httpPort + "/batches/x%22y"))
+                .header("X-Probe", "echo-me").GET().build();
+        HttpResponse<String> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, r.statusCode(), r.body());
+        assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("no bulk batch x\"y",
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("error").asText(), r.body());
+        assertTrue(r.headers().firstValue("X-Probe").isEmpty(), "request header echoed: " + r.headers().map());
+    }
+
     /** bin/image-pipelines maintenance on|off as a separate process: the token comes from its environment. */
     @Test
     void cliSendsTheTokenFromTheEnvironment() throws Exception {

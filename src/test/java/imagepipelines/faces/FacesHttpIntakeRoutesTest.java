@@ -76,7 +76,7 @@ class FacesHttpIntakeRoutesTest {
         assertEquals(202, ok.statusCode(), ok.body());
         String id = JSON.readTree(ok.body()).get("request_id").asText();
         String sqsId = id;
-        FacesSteps steps = p.app.context().getRegistry().lookupByNameAndType("facesSteps", FacesSteps.class);
+        FacesJobs steps = p.app.context().getRegistry().lookupByNameAndType("facesJobs", FacesJobs.class);
         // the id answered is the SQS message id, under which the queue consumer processes the request
         await("processed from the queue", Duration.ofSeconds(60), () -> steps.finished(sqsId) != null);
         assertNotNull(steps.finished(sqsId));

@@ -62,7 +62,7 @@ class FacesLambdaIntakeRoutesTest {
     static Path dir;
     static TestPipelines p;
     static FakeFaceApi api;
-    static FacesSteps steps;
+    static FacesJobs steps;
     static String queueUrl;
     static Path script;
 
@@ -84,7 +84,7 @@ class FacesLambdaIntakeRoutesTest {
         // a second key pair, as during a rotation
         o.put("faces.intake.lambda.access-key", "AKIAOTHERKEY00000000:other-secret," + KEY_ID + ":" + SECRET);
         p = TestPipelines.start(dir, o);
-        steps = p.app.context().getRegistry().lookupByNameAndType("facesSteps", FacesSteps.class);
+        steps = p.app.context().getRegistry().lookupByNameAndType("facesJobs", FacesJobs.class);
         queueUrl = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
     }
 

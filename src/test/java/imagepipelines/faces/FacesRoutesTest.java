@@ -48,7 +48,7 @@ class FacesRoutesTest {
     static FakeFaceApi api;
     static String queueUrl;
     static String dlqUrl;
-    static FacesSteps steps;
+    static FacesJobs steps;
     static HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -78,7 +78,7 @@ class FacesRoutesTest {
         p = TestPipelines.start(dir, o);
         queueUrl = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
         dlqUrl = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE + "-dlq")).queueUrl();
-        steps = p.app.context().getRegistry().lookupByNameAndType("facesSteps", FacesSteps.class);
+        steps = p.app.context().getRegistry().lookupByNameAndType("facesJobs", FacesJobs.class);
     }
 
     @AfterAll

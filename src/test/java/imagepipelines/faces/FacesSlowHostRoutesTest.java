@@ -87,7 +87,7 @@ class FacesSlowHostRoutesTest {
 
     @Test
     void aPhotoHostDrippingOneBytePerSecondDelaysNoOtherRequestAndFailsAtItsDeadline() throws Exception {
-        FacesSteps steps = p.app.context().getRegistry().lookupByNameAndType("facesSteps", FacesSteps.class);
+        FacesJobs steps = p.app.context().getRegistry().lookupByNameAndType("facesJobs", FacesJobs.class);
         List<Map<String, Object>> slow = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             slow.add(source(100 + i, slowHost.photoUrl("drip") + "?n=" + i));

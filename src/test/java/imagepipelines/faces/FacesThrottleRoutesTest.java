@@ -81,8 +81,8 @@ class FacesThrottleRoutesTest {
         return p.app.context().getRegistry().lookupByNameAndType("facesStats", FacesStats.class);
     }
 
-    static FacesSteps steps() {
-        return p.app.context().getRegistry().lookupByNameAndType("facesSteps", FacesSteps.class);
+    static FacesJobs steps() {
+        return p.app.context().getRegistry().lookupByNameAndType("facesJobs", FacesJobs.class);
     }
 
     /** n sources awaiting encodings at the stand-in; the request's JSON. */
