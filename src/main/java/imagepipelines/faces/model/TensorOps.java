@@ -204,19 +204,19 @@ public final class TensorOps {
         for (int oy = 0; oy < oh; oy++) {
             for (int ox = 0; ox < ow; ox++) {
                 int o = (oy * ow + ox) * c;
-                for (int ky = 0; ky < k; ky++) {
-                    int iy = oy * stride - padT + ky;
-                    if (iy < 0 || iy >= x.h) {
+                for (int wy = 0; wy < k; wy++) {
+                    int sy = oy * stride - padT + wy;
+                    if (sy < 0 || sy >= x.h) {
                         continue;
                     }
-                    for (int kx = 0; kx < k; kx++) {
-                        int ix = ox * stride - padL + kx;
-                        if (ix < 0 || ix >= x.w) {
+                    for (int wx = 0; wx < k; wx++) {
+                        int sx = ox * stride - padL + wx;
+                        if (sx < 0 || sx >= x.w) {
                             continue;
                         }
-                        int i = (iy * x.w + ix) * c;
+                        int si = (sy * x.w + sx) * c;
                         for (int j = 0; j < c; j++) {
-                            y.data[o + j] = Math.max(y.data[o + j], x.data[i + j]);
+                            y.data[o + j] = Math.max(y.data[o + j], x.data[si + j]);
                         }
                     }
                 }
