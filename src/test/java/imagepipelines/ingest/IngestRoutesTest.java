@@ -152,23 +152,28 @@ class IngestRoutesTest {
     @Test
     void aHiddenImageIsLeftInPlaceAndTheLogSaysWhy() throws Exception {
         byte[] jpg = resource("/camera-trap/reconyx_hc550_small.jpg");
+        List<String> keys = List.of("cam/.hidden.jpg", "cam/.thumbs/IMG_0001.jpg", "cam/notes.txt");
+        // lines about these keys only: the embedded S3 server writes a PUT to a temporary "<key>-<uuid>" file, which
+        // a listing during the PUT can show (and which is skipped too); real S3 lists no such object
+        java.util.function.Predicate<String> aboutTheKeys = l -> l.contains("imagepipelines.ingest.skipped")
+                && keys.stream().anyMatch(k -> l.contains("/" + k + " ") || l.contains("/" + k + ":"));
         try (imagepipelines.testsupport.LogCapture log = new imagepipelines.testsupport.LogCapture()) {
             p.put(INGESTION, "cam/.hidden.jpg", jpg);
             p.put(INGESTION, "cam/.thumbs/IMG_0001.jpg", jpg);
             p.put(INGESTION, "cam/notes.txt", "x".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             await("three reasons logged", Duration.ofSeconds(30),
-                    () -> log.lines().stream().filter(l -> l.contains("imagepipelines.ingest.skipped")).count() == 3);
-            List<String> skipped = log.lines().stream().filter(l -> l.contains("imagepipelines.ingest.skipped")).toList();
+                    () -> log.lines().stream().filter(aboutTheKeys).count() == 3);
+            List<String> skipped = log.lines().stream().filter(aboutTheKeys).toList();
             for (String key : List.of("cam/.hidden.jpg", "cam/.thumbs/IMG_0001.jpg")) {
                 String line = skipped.stream().filter(l -> l.contains("/" + key + " ")).findFirst().orElseThrow();
                 assertTrue(line.startsWith("WARN") && line.contains("is a hidden file") && !line.contains("accepted"), line);
             }
-            String txt = skipped.stream().filter(l -> l.contains("cam/notes.txt")).findFirst().orElseThrow();
+            String txt = skipped.stream().filter(l -> l.contains("/cam/notes.txt:")).findFirst().orElseThrow();
             assertTrue(txt.contains("not an image type") && txt.contains("accepted: .jpg"), txt);
             Thread.sleep(1000); // more listings: reported once, never taken
-            assertEquals(3, log.lines().stream().filter(l -> l.contains("imagepipelines.ingest.skipped")).count());
+            assertEquals(3, log.lines().stream().filter(aboutTheKeys).count());
         }
-        assertEquals(List.of("cam/.hidden.jpg", "cam/.thumbs/IMG_0001.jpg", "cam/notes.txt"), p.keys(INGESTION));
+        assertEquals(keys, p.keys(INGESTION));
         assertTrue(p.api().calls().isEmpty());
         assertTrue(p.keys(DEADLETTER).isEmpty());
     }
