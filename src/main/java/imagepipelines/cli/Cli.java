@@ -63,6 +63,7 @@ public final class Cli {
             }
             case "demo" -> DemoCommand.run(rest);
             case "local-stack" -> LocalStackCommand.run(rest);
+            case "faults" -> imagepipelines.faults.FaultsCommand.run(rest);
             case "metadata" -> MetadataCommand.run(rest);
             case "maintenance" -> MaintenanceCommand.run(rest);
             case "redrive-batch" -> RedriveCommand.run(rest);

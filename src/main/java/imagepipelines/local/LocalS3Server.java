@@ -36,6 +36,10 @@ public final class LocalS3Server implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    public int port() {
+        return port;
+    }
+
     @Override
     public void close() throws Exception {
         proxy.stop();
