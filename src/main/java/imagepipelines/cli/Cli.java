@@ -15,9 +15,16 @@ public final class Cli {
               demo [DIR]             local demo: ingest the sample camera-trap images (default samples/camera-trap)
                                      on the embedded stack and print what happened to each
               local-stack [--data-dir DIR] [--properties FILE] [--s3-port N] [--sqs-port N] [--api-port N]
+                          [--persistent-queues]
                                      the embedded S3, SQS and Animl API stand-in alone, with the local buckets and
                                      queues, until stopped; prints endpoints and keys and writes them to FILE
-                                     (default DIR/local-stack.properties) for e.g. `camel run` (docs/deploy.md)
+                                     (default DIR/local-stack.properties) for e.g. `camel run` (docs/deploy.md);
+                                     --persistent-queues keeps messages in DIR/sqs across restarts; the Animl
+                                     stand-in takes faults at POST /_faults (docs/reliability.md)
+              faults [SCENARIO...] [--scale small|full] [--dir DIR]
+                                     the fault suite (docs/reliability.md): worker JVMs SIGKILLed, S3/SQS servers
+                                     stopped, API stand-ins failing; one table of every input's outcome; exit 1 on
+                                     anything lost or duplicated
               metadata FILE...       print, as JSON, the md object the ingest would send for each local file
               maintenance on|off|status|replay [--url http://localhost:8080]
                                      switch maintenance mode of a running instance, or replay parked images

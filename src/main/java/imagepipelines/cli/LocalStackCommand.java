@@ -29,6 +29,7 @@ public final class LocalStackCommand {
         int s3Port = Integer.parseInt(settings.get("pipelines.local.s3-port", "0"));
         int sqsPort = Integer.parseInt(settings.get("pipelines.local.sqs-port", "0"));
         int apiPort = Integer.parseInt(settings.get("pipelines.local.api-port", "0"));
+        boolean persistentQueues = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -37,9 +38,11 @@ public final class LocalStackCommand {
                 case "--s3-port" -> s3Port = Integer.parseInt(args.get(++i));
                 case "--sqs-port" -> sqsPort = Integer.parseInt(args.get(++i));
                 case "--api-port" -> apiPort = Integer.parseInt(args.get(++i));
+                case "--persistent-queues" -> persistentQueues = true;
                 default -> {
                     System.err.println("local-stack: unknown option " + a
-                            + " (--data-dir DIR --properties FILE --s3-port N --sqs-port N --api-port N)");
+                            + " (--data-dir DIR --properties FILE --s3-port N --sqs-port N --api-port N"
+                            + " --persistent-queues)");
                     return 2;
                 }
             }
@@ -47,7 +50,7 @@ public final class LocalStackCommand {
         if (propertiesFile == null) {
             propertiesFile = dataDir.resolve("local-stack.properties");
         }
-        LocalStack stack = start(dataDir, s3Port, sqsPort, apiPort, propertiesFile);
+        LocalStack stack = start(dataDir, s3Port, sqsPort, apiPort, propertiesFile, persistentQueues);
         Map<String, String> props = stack.properties();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -75,7 +78,13 @@ public final class LocalStackCommand {
      */
     public static LocalStack start(Path dataDir, int s3Port, int sqsPort, int apiPort, Path propertiesFile)
             throws Exception {
-        LocalStack stack = new LocalStack(dataDir, s3Port, sqsPort, apiPort, Map.of());
+        return start(dataDir, s3Port, sqsPort, apiPort, propertiesFile, false);
+    }
+
+    /** With {@code persistentQueues}, queues and messages are kept in DIR/sqs and found again by the next start. */
+    public static LocalStack start(Path dataDir, int s3Port, int sqsPort, int apiPort, Path propertiesFile,
+            boolean persistentQueues) throws Exception {
+        LocalStack stack = new LocalStack(dataDir, s3Port, sqsPort, apiPort, Map.of(), persistentQueues);
         Map<String, String> props = new LinkedHashMap<>(stack.properties());
         PipelinesApp.provision(new Settings("local"), props, stack);
         write(propertiesFile, props);

@@ -110,21 +110,25 @@ final class Corpus {
         }
     }
 
-    /** samples/camera-trap of the project: from the working folder, else next to the jar's target/ folder. */
     private static Path samples() throws IOException {
-        Path here = Path.of("samples", "camera-trap");
+        return samples("camera-trap");
+    }
+
+    /** samples/{@code kind} of the project: from the working folder, else next to the jar's target/ folder. */
+    static Path samples(String kind) throws IOException {
+        Path here = Path.of("samples", kind);
         if (Files.isDirectory(here)) {
             return here;
         }
         try {
             Path code = Path.of(Corpus.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path beside = code.getParent().getParent().resolve("samples").resolve("camera-trap");
+            Path beside = code.getParent().getParent().resolve("samples").resolve(kind);
             if (Files.isDirectory(beside)) {
                 return beside;
             }
         } catch (java.net.URISyntaxException | RuntimeException e) {
             // fall through
         }
-        throw new IOException("samples/camera-trap not found (run from the project folder)");
+        throw new IOException("samples/" + kind + " not found (run from the project folder)");
     }
 }

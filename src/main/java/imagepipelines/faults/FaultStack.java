@@ -30,8 +30,8 @@ final class FaultStack implements AutoCloseable {
     static final String PARKINGLOT = "animl-images-parkinglot-" + STAGE;
     static final String DEADLETTER = "animl-images-dead-letter-" + STAGE;
     static final String QUEUE = "animl-ingest-events-" + STAGE;
-    /** Short, so the messages of a killed worker come back within the scenario's bound (the worker extends it). */
-    static final int VISIBILITY_SECONDS = 30;
+    static final String FACES_QUEUE = "face-encodings-requests-" + STAGE;
+    static final String FACES_POSTS = FACES_QUEUE + "-posts";
     static final int MAX_RECEIVES = 5;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,16 +39,23 @@ final class FaultStack implements AutoCloseable {
     final Path dir;
     final LocalStack stack;
     final String queueUrl;
+    final String facesUrl;
+    final String facesPostsUrl;
+    /** Short, so the messages of a killed worker come back within the scenario's bound (the worker extends it). */
+    final int visibilitySeconds;
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
     private final AtomicLong events = new AtomicLong();
     private final Thread watcher;
     private volatile boolean running = true;
 
-    FaultStack(Path dir) throws Exception {
+    FaultStack(Path dir, int visibilitySeconds) throws Exception {
         this.dir = dir;
+        this.visibilitySeconds = visibilitySeconds;
         stack = new LocalStack(dir.resolve("stack"), 0, 0, 0, Map.of(), true);
         stack.createBuckets(List.of(INGESTION, SERVING, PARKINGLOT, DEADLETTER));
-        queueUrl = LocalStack.createQueueWithDeadLetter(stack.sqs(), QUEUE, MAX_RECEIVES, VISIBILITY_SECONDS);
+        queueUrl = LocalStack.createQueueWithDeadLetter(stack.sqs(), QUEUE, MAX_RECEIVES, visibilitySeconds);
+        facesUrl = LocalStack.createQueueWithDeadLetter(stack.sqs(), FACES_QUEUE, MAX_RECEIVES, visibilitySeconds);
+        facesPostsUrl = LocalStack.createQueueWithDeadLetter(stack.sqs(), FACES_POSTS, MAX_RECEIVES, visibilitySeconds);
         watcher = new Thread(this::watch, "faults-s3-notifications");
         watcher.setDaemon(true);
         watcher.start();
@@ -59,7 +66,11 @@ final class FaultStack implements AutoCloseable {
     }
 
     String dlqUrl() {
-        return stack.sqs().getQueueUrl(r -> r.queueName(QUEUE + "-dlq")).queueUrl();
+        return dlqUrl(QUEUE);
+    }
+
+    String dlqUrl(String queue) {
+        return stack.sqs().getQueueUrl(r -> r.queueName(queue + "-dlq")).queueUrl();
     }
 
     /** Messages in the queue: visible + in flight + delayed. */
@@ -69,6 +80,15 @@ final class FaultStack implements AutoCloseable {
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
         return a.values().stream().mapToInt(Integer::parseInt).sum();
+    }
+
+    /** Objects in the parking lot now (the maintenance switch itself apart). */
+    int parked() {
+        int n = 0;
+        for (var page : stack.s3().listObjectsV2Paginator(r -> r.bucket(PARKINGLOT))) {
+            n += (int) page.contents().stream().filter(o -> !o.key().startsWith("_control/")).count();
+        }
+        return n;
     }
 
     long eventsSent() {
@@ -81,7 +101,11 @@ final class FaultStack implements AutoCloseable {
                 for (var page : stack.s3().listObjectsV2Paginator(r -> r.bucket(INGESTION))) {
                     for (S3Object o : page.contents()) {
                         // one notification per write: the same key written again (a repeated bulk split) is new
-                        if (announced.add(o.key() + "\u0000" + o.eTag() + "\u0000" + o.lastModified())) {
+                        // the local S3 server lists a PUT or copy still being written under a temporary name
+                        // (key-<uuid>) that S3 never shows: only objects still there are announced
+                        if (!announced.contains(o.key() + "\u0000" + o.eTag() + "\u0000" + o.lastModified())
+                                && exists(o.key())
+                                && announced.add(o.key() + "\u0000" + o.eTag() + "\u0000" + o.lastModified())) {
                             stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(notification(o)));
                             events.incrementAndGet();
                         }
@@ -95,6 +119,17 @@ final class FaultStack implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    private boolean exists(String key) {
+        try {
+            stack.s3().headObject(r -> r.bucket(INGESTION).key(key));
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            return e.statusCode() != 404;
         }
     }
 

@@ -28,19 +28,27 @@ final class ScenarioRun implements AutoCloseable {
     private final List<String> faults = new ArrayList<>();
     private long t0;
 
-    ScenarioRun(String name, Path dir) throws Exception {
+    private final boolean full;
+
+    ScenarioRun(String name, Path dir, boolean full) throws Exception {
         this.name = name;
         this.dir = dir;
+        this.full = full;
         Files.createDirectories(dir);
-        stack = new FaultStack(dir);
+        stack = new FaultStack(dir, full ? 30 : 10);
         corpus = new Corpus();
     }
 
     /** Starts a worker ({@code extra}: environment of that worker, e.g. a shorter API time-out). */
     Worker worker(String workerName, Map<String, String> extra) throws Exception {
-        Worker w = new Worker(workerName, dir.resolve(workerName), stack.stack.properties(), extra);
-        workers.add(w);
+        // small scale (CI): the client compiler only, for a quicker start of the short-lived worker JVMs
+        Worker w = new Worker(workerName, dir.resolve(workerName), stack.stack.properties(), stack.visibilitySeconds,
+                full ? List.of() : List.of("-XX:TieredStopAtLevel=1"), extra);
+        synchronized (workers) {
+            workers.add(w);
+        }
         w.start(Duration.ofSeconds(180));
+        System.out.printf("  [%s] %s ready in %.1f s%n", name, workerName, w.readySeconds());
         return w;
     }
 
@@ -76,7 +84,11 @@ final class ScenarioRun implements AutoCloseable {
         int quiet = 0;
         while (System.nanoTime() < deadline) {
             try {
-                quiet = stack.queued(stack.queueUrl) == 0 ? quiet + 1 : 0;
+                int queued = 0;
+                for (String url : List.of(stack.queueUrl, stack.facesUrl, stack.facesPostsUrl)) {
+                    queued += stack.queued(url);
+                }
+                quiet = queued == 0 ? quiet + 1 : 0;
             } catch (RuntimeException serverDown) {
                 quiet = 0;
             }
@@ -88,11 +100,30 @@ final class ScenarioRun implements AutoCloseable {
         return false;
     }
 
+    /** Waits until {@code progress} reaches {@code target} (or the bound ends). */
+    void awaitProgress(java.util.function.IntSupplier progress, int target, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline && progress.getAsInt() < target) {
+            Thread.sleep(100);
+        }
+    }
+
     Result finish(boolean drained) {
+        return finish(drained, Ledger.account(corpus.inputs(), stack), stack.stack.api().faults().injected());
+    }
+
+    Result finish(boolean drained, Ledger.Counts counts, Map<String, Long> api) {
         double drain = seconds() - (drained ? 3 : 0);
-        Ledger.Counts counts = Ledger.account(corpus.inputs(), stack);
-        Map<String, Long> api = stack.stack.api().faults().injected();
         List<String> all = new ArrayList<>(faults);
+        if (!drained) {
+            for (String url : List.of(stack.queueUrl, stack.facesUrl, stack.facesPostsUrl)) {
+                all.add("left in " + url.substring(url.lastIndexOf('/') + 1) + ": " + stack.stack.sqs()
+                        .getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                                software.amazon.awssdk.services.sqs.model.QueueAttributeName.ALL)).attributes()
+                        .entrySet().stream().filter(e -> e.getKey().toString().startsWith("ApproximateNumber"))
+                        .map(e -> e.getKey() + "=" + e.getValue()).toList());
+            }
+        }
         api.forEach((k, v) -> {
             if (v > 0) {
                 all.add("api " + k + " " + v);

@@ -21,13 +21,14 @@ import java.util.Random;
 final class Scenarios {
 
     /** Scenario ids in the order they give most value first. */
-    static final List<String> ALL = List.of("1", "2", "4", "3", "8");
+    static final List<String> ALL = List.of("1", "2", "4", "3", "5", "8");
 
     static final Map<String, String> TITLES = Map.of(
             "1", "1 SIGKILL worker x3 (images + zip)",
             "2", "2 two workers, one queue",
             "4", "4 API 5xx/slow, then 403 burst",
             "3", "3 S3 down, SQS restarted",
+            "5", "5 receiver 429/5xx, worker killed",
             "8", "8 maintenance + route toggles");
 
     private final boolean full;
@@ -40,7 +41,10 @@ final class Scenarios {
     }
 
     ScenarioRun.Result run(String id) throws Exception {
-        try (ScenarioRun run = new ScenarioRun(TITLES.get(id), root.resolve("scenario-" + id))) {
+        try (ScenarioRun run = new ScenarioRun(TITLES.get(id), root.resolve("scenario-" + id), full)) {
+            if ("5".equals(id)) {
+                return FacesScenario.run(run, full, drainBound());
+            }
             switch (id) {
                 case "1" -> killWorker(run);
                 case "2" -> twoWorkers(run);
@@ -74,13 +78,22 @@ final class Scenarios {
             w.kill();
             run.fault(String.format("SIGKILL at %.0f%%", 100 * f));
             w.start(Duration.ofSeconds(180));
+            run.fault(String.format("restarted, ready in %.1f s", w.readySeconds()));
         }
     }
 
     /** 2: two workers compete for one queue. */
     private void twoWorkers(ScenarioRun run) throws Exception {
+        // both started at once; the images go up as soon as both are ready
+        var b = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                run.worker("worker-b", Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         run.worker("worker-a", Map.of());
-        run.worker("worker-b", Map.of());
+        b.join();
         run.started();
         run.corpus.uploadImages(run.stack.s3(), "uploads", n(80, 1000));
         run.fault("2 workers");
@@ -133,8 +146,9 @@ final class Scenarios {
         Thread.sleep(seconds * 1000L);
         operator(w, "PUT", "/maintenance/off");
         Thread.sleep(1500);
+        int parked = run.stack.parked();
         operator(w, "POST", "/maintenance/replay");
-        run.fault("maintenance off, parked replayed");
+        run.fault("maintenance off, " + parked + " parked replayed");
         run.awaitProgress(0.6, drainBound());
         operator(w, "PUT", "/routes/" + URLEncoder.encode("ingest-intake-*", StandardCharsets.UTF_8) + "/suspend");
         run.fault("ingest-intake-* suspended " + seconds + " s");

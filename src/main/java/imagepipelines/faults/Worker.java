@@ -31,8 +31,13 @@ final class Worker implements AutoCloseable {
     private Process process;
     private int port;
     private int starts;
+    private double readySeconds;
 
-    Worker(String name, Path dir, Map<String, String> stackProperties, Map<String, String> extra) {
+    private final List<String> jvmOptions;
+
+    Worker(String name, Path dir, Map<String, String> stackProperties, int visibilitySeconds, List<String> jvmOptions,
+            Map<String, String> extra) {
+        this.jvmOptions = jvmOptions;
         this.name = name;
         this.dir = dir;
         env = new LinkedHashMap<>();
@@ -43,7 +48,7 @@ final class Worker implements AutoCloseable {
         env.put("PIPELINES_OPERATOR_SECRET", OPERATOR_TOKEN);
         env.put("INGEST_INTAKE_SQS_ENABLED", "true");
         env.put("INGEST_INTAKE_POLL_ENABLED", "false");
-        env.put("INGEST_QUEUE_VISIBILITY_SECONDS", String.valueOf(FaultStack.VISIBILITY_SECONDS));
+        env.put("INGEST_QUEUE_VISIBILITY_SECONDS", String.valueOf(visibilitySeconds));
         env.put("INGEST_WORKERS", "2");
         env.put("BULK_WORKERS", "2");
         // retries bounded to seconds, so a scenario drains within its bound
@@ -59,15 +64,20 @@ final class Worker implements AutoCloseable {
         Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseParallelGC", "-Djava.library.path=" + System.getProperty("java.library.path"),
-                "-cp", System.getProperty("java.class.path"), "imagepipelines.cli.Cli", "run"));
+                // as bin/image-pipelines: the face model's Vector API kernels and libwebp
+                "--add-modules", "jdk.incubator.vector,jdk.incubator.foreign", "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "imagepipelines.cli.Cli", "run"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         pb.environment().putAll(env);
         pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
         pb.environment().put("CAMEL_MANAGEMENT_PORT", String.valueOf(port));
         pb.environment().put("PIPELINES_SCRATCH_DIR", dir.resolve("scratch").toString());
+        long t = System.nanoTime();
         process = pb.start();
         awaitReady(bound);
+        readySeconds = (System.nanoTime() - t) / 1e9;
     }
 
     private void awaitReady(Duration bound) throws Exception {
@@ -113,6 +123,11 @@ final class Worker implements AutoCloseable {
 
     int starts() {
         return starts;
+    }
+
+    /** Seconds from the last start to ready. */
+    double readySeconds() {
+        return readySeconds;
     }
 
     Path log() {
