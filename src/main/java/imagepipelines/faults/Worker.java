@@ -57,8 +57,26 @@ final class Worker implements AutoCloseable {
         env.putAll(extra);
     }
 
-    /** Starts the JVM and waits until it is ready (its health check), at most {@code bound}. */
+    /**
+     * Starts the JVM and waits until it is ready (its health check), at most {@code bound}. Its HTTP port is found
+     * free here and bound there: when another process took it in between, it starts again on another.
+     */
     void start(Duration bound) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            long logged = Files.exists(log()) ? Files.size(log()) : 0;
+            try {
+                startOnce(bound);
+                return;
+            } catch (IllegalStateException e) {
+                String tail = Files.readString(log()).substring((int) logged);
+                if (attempt == 3 || !(tail.contains("Address already in use") || tail.contains("Failed to bind"))) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void startOnce(Duration bound) throws Exception {
         port = LoopbackPorts.free();
         starts++;
         Files.createDirectories(dir);
