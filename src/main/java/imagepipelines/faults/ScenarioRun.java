@@ -26,6 +26,7 @@ final class ScenarioRun implements AutoCloseable {
     final Corpus corpus;
     private final List<Worker> workers = new ArrayList<>();
     private final List<String> faults = new ArrayList<>();
+    private final List<AutoCloseable> afterWorkers = new ArrayList<>();
     private long t0;
 
     private final boolean full;
@@ -50,6 +51,11 @@ final class ScenarioRun implements AutoCloseable {
         w.start(Duration.ofSeconds(180));
         System.out.printf("  [%s] %s ready in %.1f s%n", name, workerName, w.readySeconds());
         return w;
+    }
+
+    /** Closed after the workers have stopped (e.g. a scratch file system to unmount). */
+    void afterWorkers(AutoCloseable c) {
+        afterWorkers.add(c);
     }
 
     /** From here the time to drain is counted. */
@@ -136,6 +142,9 @@ final class ScenarioRun implements AutoCloseable {
     public void close() throws Exception {
         for (Worker w : workers) {
             w.stop();
+        }
+        for (AutoCloseable c : afterWorkers) {
+            c.close();
         }
         stack.close();
     }

@@ -21,7 +21,7 @@ import java.util.Random;
 final class Scenarios {
 
     /** Scenario ids in the order they give most value first. */
-    static final List<String> ALL = List.of("1", "2", "4", "3", "5", "8");
+    static final List<String> ALL = List.of("1", "2", "4", "3", "5", "8", "7");
 
     static final Map<String, String> TITLES = Map.of(
             "1", "1 SIGKILL worker x3 (images + zip)",
@@ -29,6 +29,7 @@ final class Scenarios {
             "4", "4 API 5xx/slow, then 403 burst",
             "3", "3 S3 down, SQS restarted",
             "5", "5 receiver 429/5xx, worker killed",
+            "7", "7 scratch full (ingest + bulk)",
             "8", "8 maintenance + route toggles");
 
     private final boolean full;
@@ -51,6 +52,7 @@ final class Scenarios {
                 case "4" -> apiFaults(run);
                 case "3" -> serversDown(run);
                 case "8" -> toggles(run);
+                case "7" -> scratchFull(run);
                 default -> throw new IllegalArgumentException("no scenario " + id + " (implemented: " + ALL + ")");
             }
             return run.finish(run.awaitDrain(drainBound()));
@@ -155,6 +157,26 @@ final class Scenarios {
         Thread.sleep(seconds * 1000L);
         operator(w, "PUT", "/routes/" + URLEncoder.encode("ingest-intake-*", StandardCharsets.UTF_8) + "/resume");
         run.fault("resumed");
+    }
+
+    /**
+     * 7 (ingest part): the worker's scratch folder on a small tmpfs that is filled up while images and a bulk zip
+     * are ingested, then freed. Needs root (mount); the aerial job of the issue's scenario 7 is not covered.
+     */
+    private void scratchFull(ScenarioRun run) throws Exception {
+        Path scratch = ScratchFs.mount(run.dir.resolve("scratch-tmpfs"), 8);
+        run.afterWorkers(() -> ScratchFs.unmount(scratch));
+        run.worker("worker-a", Map.of("PIPELINES_SCRATCH_DIR", scratch.resolve("work").toString()));
+        run.started();
+        run.corpus.uploadZip(run.stack.s3(), run.dir.resolve("zips"), n(30, 300));
+        run.corpus.uploadImages(run.stack.s3(), "uploads", n(40, 300));
+        run.awaitProgress(0.2, drainBound());
+        Path filler = ScratchFs.fill(scratch);
+        int seconds = full ? 30 : 10;
+        run.fault("scratch full for " + seconds + " s");
+        Thread.sleep(seconds * 1000L);
+        java.nio.file.Files.delete(filler);
+        run.fault("scratch freed");
     }
 
     private static void operator(Worker w, String method, String path) throws Exception {

@@ -91,7 +91,7 @@ final class Worker implements AutoCloseable {
         pb.environment().putAll(env);
         pb.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
         pb.environment().put("CAMEL_MANAGEMENT_PORT", String.valueOf(port));
-        pb.environment().put("PIPELINES_SCRATCH_DIR", dir.resolve("scratch").toString());
+        pb.environment().putIfAbsent("PIPELINES_SCRATCH_DIR", dir.resolve("scratch").toString());
         long t = System.nanoTime();
         process = pb.start();
         awaitReady(bound);

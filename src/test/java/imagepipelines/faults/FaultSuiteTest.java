@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +27,17 @@ class FaultSuiteTest {
     @ParameterizedTest(name = "scenario {0}")
     @ValueSource(strings = {"1", "2", "4", "3", "8"})
     void scenarioLosesAndDuplicatesNothing(String id) throws Exception {
+        check(id);
+    }
+
+    /** Scenario 7 mounts a small tmpfs as the worker's scratch folder: only where this process may (root). */
+    @Test
+    void scratchFullLosesAndDuplicatesNothing() throws Exception {
+        Assumptions.assumeTrue(ScratchFs.available(dir.resolve("probe")), "mounting a tmpfs needs root");
+        check("7");
+    }
+
+    private void check(String id) throws Exception {
         ScenarioRun.Result r = FaultsCommand.runAll(List.of(id), false, dir).get(0);
         String table = FaultsCommand.table(List.of(r));
         Ledger.Counts c = r.counts();
