@@ -166,7 +166,7 @@ final class Scenarios {
     private void scratchFull(ScenarioRun run) throws Exception {
         Path scratch = ScratchFs.mount(run.dir.resolve("scratch-tmpfs"), 8);
         run.afterWorkers(() -> ScratchFs.unmount(scratch));
-        run.worker("worker-a", Map.of("PIPELINES_SCRATCH_DIR", scratch.resolve("work").toString()));
+        Worker w = run.worker("worker-a", Map.of("PIPELINES_SCRATCH_DIR", scratch.resolve("work").toString()));
         run.started();
         run.corpus.uploadZip(run.stack.s3(), run.dir.resolve("zips"), n(30, 300));
         run.corpus.uploadImages(run.stack.s3(), "uploads", n(40, 300));
@@ -176,7 +176,8 @@ final class Scenarios {
         run.fault("scratch full for " + seconds + " s");
         Thread.sleep(seconds * 1000L);
         java.nio.file.Files.delete(filler);
-        run.fault("scratch freed");
+        long hits = java.nio.file.Files.readAllLines(w.log()).stream().filter(l -> l.contains("No space left")).count();
+        run.fault("scratch freed (the worker logged 'No space left on device' " + hits + " times)");
     }
 
     private static void operator(Worker w, String method, String path) throws Exception {

@@ -85,7 +85,7 @@ final class Worker implements AutoCloseable {
                 // as bin/image-pipelines: the face model's Vector API kernels and libwebp
                 "--add-modules", "jdk.incubator.vector,jdk.incubator.foreign", "--enable-native-access=ALL-UNNAMED"));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "imagepipelines.cli.Cli", "run"));
+        cmd.addAll(List.of("-cp", classPath(), "imagepipelines.cli.Cli", "run"));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         pb.environment().putAll(env);
@@ -96,6 +96,14 @@ final class Worker implements AutoCloseable {
         process = pb.start();
         awaitReady(bound);
         readySeconds = (System.nanoTime() - t) / 1e9;
+    }
+
+    /** This JVM's class path with absolute entries: the worker runs in its own folder. */
+    private static String classPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> e.endsWith("*") ? Path.of(e.substring(0, e.length() - 1)).toAbsolutePath() + "/*"
+                        : Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     private void awaitReady(Duration bound) throws Exception {
