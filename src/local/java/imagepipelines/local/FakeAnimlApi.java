@@ -81,6 +81,7 @@ public final class FakeAnimlApi implements AutoCloseable {
     private volatile int injectedStatus = 503;
     private final AtomicInteger delaysToInject = new AtomicInteger();
     private volatile long injectedDelayMillis;
+    private final StandInFaults faults = new StandInFaults();
 
     /** One request as received, with the answer given. */
     public record Call(Instant time, String operationName, Map<String, Object> variables, int status, String response) {
@@ -100,6 +101,7 @@ public final class FakeAnimlApi implements AutoCloseable {
         this.graphql = GraphQL.newGraphQL(buildSchema()).build();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         server.createContext("/graphql", this::handle);
+        server.createContext("/_faults", faults.controlHandler());
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "fake-animl-api");
             t.setDaemon(true);
@@ -142,6 +144,10 @@ public final class FakeAnimlApi implements AutoCloseable {
      * Images from this camera are answered "Unknown Serial Number" (a camera not registered with any project) until
      * {@link #acceptSerial} registers it.
      */
+    public StandInFaults faults() {
+        return faults;
+    }
+
     public void refuseSerial(String serial) {
         refusedSerials.add(serial);
     }
@@ -184,6 +190,7 @@ public final class FakeAnimlApi implements AutoCloseable {
         failuresToInject.set(0);
         delaysToInject.set(0);
         keyLookupFails = false;
+        faults.clear();
     }
 
     @Override
@@ -198,8 +205,10 @@ public final class FakeAnimlApi implements AutoCloseable {
             if (delaysToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 sleep(injectedDelayMillis);
             }
+            StandInFaults.Fault fault = faults.next();
+            sleep(fault.delayMillis());
             String key = apiKey;
-            if (key != null && !key.equals(http.getRequestHeaders().getFirst("x-api-key"))) {
+            if (fault.status() == 403 || key != null && !key.equals(http.getRequestHeaders().getFirst("x-api-key"))) {
                 // the API gateway's API-key check: the request never reaches GraphQL
                 drain(http);
                 record(null, null, 403, GATEWAY_FORBIDDEN);
@@ -229,9 +238,11 @@ public final class FakeAnimlApi implements AutoCloseable {
             String op = (String) request.get("operationName");
             @SuppressWarnings("unchecked")
             Map<String, Object> variables = (Map<String, Object>) request.get("variables");
-            if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                record(op, variables, injectedStatus, "");
-                respond(http, injectedStatus, "");
+            int injected = fault.status() != 0 ? fault.status()
+                    : failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? injectedStatus : 0;
+            if (injected != 0) {
+                record(op, variables, injected, "");
+                respond(http, injected, "");
                 return;
             }
             if (keyLookupFails) {

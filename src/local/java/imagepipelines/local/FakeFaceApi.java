@@ -88,11 +88,13 @@ public final class FakeFaceApi implements AutoCloseable {
     private volatile int throttleRequests;
     private volatile long throttleWindowMs;
     private final AtomicInteger throttled = new AtomicInteger();
+    private final StandInFaults faults = new StandInFaults();
 
     public FakeFaceApi(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.createContext("/api/", this::handleApi);
         server.createContext("/photos/", this::handlePhoto);
+        server.createContext("/_faults", faults.controlHandler());
         server.setExecutor(executor);
         server.start();
     }
@@ -152,6 +154,11 @@ public final class FakeFaceApi implements AutoCloseable {
         return throttled.get();
     }
 
+    /** Random faults (server errors, 429 with Retry-After, slow answers) on the receiver's POSTs. */
+    public StandInFaults faults() {
+        return faults;
+    }
+
     public void slowMillis(long millis) {
         slowMillis = millis;
     }
@@ -207,6 +214,17 @@ public final class FakeFaceApi implements AutoCloseable {
                 http.getResponseHeaders().set("Retry-After", String.valueOf(seconds));
                 respond(http, 429, "{\"detail\":\"Request was throttled. Expected available in " + seconds
                         + (seconds == 1 ? " second.\"}" : " seconds.\"}"), type, pk, null);
+                return;
+            }
+            StandInFaults.Fault fault = faults.next();
+            sleep(fault.delayMillis());
+            if (fault.status() == 429) {
+                http.getResponseHeaders().set("Retry-After", String.valueOf(fault.retryAfterSeconds()));
+                respond(http, 429, "{\"detail\":\"Request was throttled.\"}", type, pk, null);
+                return;
+            }
+            if (fault.status() != 0) {
+                respond(http, fault.status(), "", type, pk, null);
                 return;
             }
             if (delayCount.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {

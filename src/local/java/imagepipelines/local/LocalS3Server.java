@@ -14,26 +14,61 @@ public final class LocalS3Server implements AutoCloseable {
     private final S3Proxy proxy;
     private final int port;
 
+    /**
+     * Port 0: a free one. A port found free can be taken by another process before s3proxy binds it (seen with
+     * several JVMs starting servers at once: "Failed to bind"), so a chosen port is tried again with another.
+     */
     public LocalS3Server(Path dataDir, int port, String accessKey, String secretKey) throws Exception {
+        this(dataDir, port, port > 0 ? () -> port : LoopbackPorts::free, accessKey, secretKey);
+    }
+
+    LocalS3Server(Path dataDir, int port, java.util.function.IntSupplier ports, String accessKey, String secretKey)
+            throws Exception {
         Files.createDirectories(dataDir);
-        this.port = port > 0 ? port : LoopbackPorts.free();
-        proxy = S3Proxy.builder()
+        int p = 0;
+        S3Proxy started = null;
+        for (int attempt = 1; started == null; attempt++) {
+            p = ports.getAsInt();
+            try {
+                started = start(dataDir, p, accessKey, secretKey);
+            } catch (java.io.IOException bindFailed) {
+                if (port > 0 || attempt == 5) {
+                    throw bindFailed;
+                }
+            }
+        }
+        this.port = p;
+        this.proxy = started;
+    }
+
+    private static S3Proxy start(Path dataDir, int port, String accessKey, String secretKey) throws Exception {
+        S3Proxy proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(dataDir.toAbsolutePath().toString()))
-                .endpoint(URI.create("http://127.0.0.1:" + this.port))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
-        proxy.start();
+        try {
+            proxy.start();
+        } catch (java.io.IOException bindFailed) {
+            proxy.stop();
+            throw bindFailed;
+        }
         long deadline = System.currentTimeMillis() + 15_000;
         while (!"STARTED".equals(proxy.getState())) {
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("local S3 server did not start on port " + this.port);
+                throw new IllegalStateException("local S3 server did not start on port " + port);
             }
             Thread.sleep(20);
         }
+        return proxy;
     }
 
     public String endpoint() {
         return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     @Override

@@ -27,16 +27,26 @@ public final class LocalStack implements EmbeddedStack {
     public static final String API_KEY = "local-api-key";
     public static final String REGION = "us-east-1";
 
-    private final LocalS3Server s3Server;
-    private final LocalSqsServer sqsServer;
+    private final Path dataDir;
+    private final Path sqsStore;
+    private volatile LocalS3Server s3Server;
+    private volatile LocalSqsServer sqsServer;
     private final FakeAnimlApi api;
     private final S3Client s3;
     private final SqsClient sqs;
 
     public LocalStack(Path dataDir, int s3Port, int sqsPort, int apiPort, Map<String, String> projectsBySerial)
             throws Exception {
+        this(dataDir, s3Port, sqsPort, apiPort, projectsBySerial, false);
+    }
+
+    /** With {@code persistentQueues}, the SQS server keeps queues and messages in {@code dataDir/sqs} across restarts. */
+    public LocalStack(Path dataDir, int s3Port, int sqsPort, int apiPort, Map<String, String> projectsBySerial,
+            boolean persistentQueues) throws Exception {
+        this.dataDir = dataDir;
+        this.sqsStore = persistentQueues ? dataDir.toAbsolutePath().resolve("sqs").resolve("queues") : null;
         s3Server = new LocalS3Server(dataDir.resolve("s3"), s3Port, ACCESS_KEY, SECRET_KEY);
-        sqsServer = new LocalSqsServer(sqsPort);
+        sqsServer = new LocalSqsServer(sqsPort, sqsStore);
         api = new FakeAnimlApi(apiPort, API_KEY, dataDir.resolve("animl-api-received.jsonl"), projectsBySerial);
         s3 = AwsClients.s3(REGION, s3Server.endpoint(), ACCESS_KEY, SECRET_KEY, "when_required");
         sqs = AwsClients.sqs(REGION, sqsServer.endpoint(), ACCESS_KEY, SECRET_KEY);
@@ -93,6 +103,25 @@ public final class LocalStack implements EmbeddedStack {
         p.put("animl.api.url", api.url());
         p.put("animl.api.secret", API_KEY);
         return p;
+    }
+
+    /** Stops the S3 server alone (clients get refused connections) until {@link #startS3()}. */
+    public synchronized void stopS3() throws Exception {
+        s3Server.close();
+    }
+
+    /** Starts the S3 server again on the same port and folder: every object is still there. */
+    public synchronized void startS3() throws Exception {
+        s3Server = new LocalS3Server(dataDir.resolve("s3"), s3Server.port(), ACCESS_KEY, SECRET_KEY);
+    }
+
+    /** Stops the SQS server alone until {@link #startSqs()}; with persistent queues its messages stay on disk. */
+    public synchronized void stopSqs() throws Exception {
+        sqsServer.close();
+    }
+
+    public synchronized void startSqs() throws Exception {
+        sqsServer = new LocalSqsServer(sqsServer.port(), sqsStore);
     }
 
     public S3Client s3() {

@@ -10,6 +10,6 @@ public final class LocalCommandSet implements LocalCommands {
     @Override
     public List<Object> subcommands() {
         return List.of(new DemoCommand(), new LocalStackCommand(), new BenchmarkFacesCommand(),
-                new BenchmarkIngestCommand(), new BenchmarkBulkCommand(), new BenchmarkAerialCommand());
+                new BenchmarkIngestCommand(), new BenchmarkBulkCommand(), new BenchmarkAerialCommand(), new FaultsCliCommand());
     }
 }

