@@ -114,7 +114,7 @@ class ProductionBoundaryTest {
         List<String> commands = LocalCommands.onClassPath().stream().flatMap(set -> set.subcommands().stream())
                 .map(c -> c.getClass().getAnnotation(picocli.CommandLine.Command.class).name()).toList();
         assertEquals(List.of("demo", "local-stack", "benchmark-faces", "benchmark-ingest", "benchmark-bulk",
-                "benchmark-aerial"), commands);
+                "benchmark-aerial", "faults"), commands);
     }
 
     private static List<Path> javaFiles(Path root) throws IOException {
