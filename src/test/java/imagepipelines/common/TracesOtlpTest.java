@@ -124,23 +124,36 @@ class TracesOtlpTest {
                 stack.sqs().sendMessage(r -> r.queueUrl(url).messageBody(S3Events.notification(INGESTION, key)));
                 app.awaitLog("ingested " + key, Duration.ofSeconds(60));
             }
-            app.sigterm(Duration.ofSeconds(30)); // flushes what is still buffered
+            // the batch processor exports every 500 ms here: wait for both traces whole before stopping, so that a
+            // SIGTERM racing the last export cannot decide the test (the stop flushes what is still buffered)
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < until && !(stagesByTrace().size() == 2
+                    && stagesByTrace().values().stream().allMatch(st -> st.size() == STAGES.size()))) {
+                Thread.sleep(100);
+            }
+            app.sigterm(Duration.ofSeconds(30));
         }
         assertTrue(failures.isEmpty(), "undecodable exports: " + failures);
         assertTrue(contentTypes.stream().allMatch("application/x-protobuf"::equals), contentTypes.toString());
         // the spans of each stage, by trace: two uploads -> two traces, each with every stage
-        Map<String, Set<String>> stagesByTrace = new java.util.HashMap<>();
-        for (Received s : spans) {
-            for (String stage : STAGES) {
-                if (s.describe().contains(stage)) {
-                    stagesByTrace.computeIfAbsent(s.traceId(), t -> new TreeSet<>()).add(stage);
-                }
-            }
-        }
+        Map<String, Set<String>> stagesByTrace = stagesByTrace();
         String seen = spans.stream().map(Received::describe).distinct().limit(60).collect(Collectors.joining("\n"));
         assertEquals(2, stagesByTrace.size(), "one trace per upload: " + stagesByTrace + "\n" + seen);
         for (Set<String> stages : stagesByTrace.values()) {
             assertEquals(new TreeSet<>(STAGES), stages, "each trace spans every stage:\n" + seen);
         }
+    }
+
+    /** The stages seen so far, by trace id. */
+    private static Map<String, Set<String>> stagesByTrace() {
+        Map<String, Set<String>> byTrace = new java.util.HashMap<>();
+        for (Received s : List.copyOf(spans)) {
+            for (String stage : STAGES) {
+                if (s.describe().contains(stage)) {
+                    byTrace.computeIfAbsent(s.traceId(), t -> new TreeSet<>()).add(stage);
+                }
+            }
+        }
+        return byTrace;
     }
 }
