@@ -2,14 +2,12 @@ package imagepipelines.ingest;
 
 import java.util.Map;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * Stores the original in the serving bucket as {@code original/<id>-original.<ext>} by a server-side copy of the
  * upload (only if it is still the version that was read and hashed), with Content-Type = MIMEType.
  */
-public final class CopyOriginalToServing implements Processor {
+public final class CopyOriginalToServing {
 
     private final ServerSideCopy copier;
     private final String servingBucket;
@@ -19,13 +17,10 @@ public final class CopyOriginalToServing implements Processor {
         this.servingBucket = servingBucket;
     }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public void process(Exchange exchange) {
-        UploadKey upload = exchange.getProperty("upload", UploadKey.class);
-        Map<String, Object> md = exchange.getProperty("md", Map.class);
-        String key = "original/" + exchange.getProperty("imageId", String.class) + "-original." + md.get("FileTypeExtension");
-        copier.copy(upload.bucket(), upload.key(), exchange.getProperty("uploadETag", String.class), servingBucket, key,
-                String.valueOf(md.get("MIMEType")), null);
+    /** Copies the version {@code uploadETag} of the upload to {@code original/<imageId>-original.<ext>}. */
+    public void copy(UploadKey upload, String uploadETag, String imageId, Map<String, Object> md) {
+        String key = "original/" + imageId + "-original." + md.get("FileTypeExtension");
+        copier.copy(upload.bucket(), upload.key(), uploadETag, servingBucket, key, String.valueOf(md.get("MIMEType")),
+                null);
     }
 }

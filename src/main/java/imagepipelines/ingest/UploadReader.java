@@ -3,13 +3,8 @@ package imagepipelines.ingest;
 import java.io.IOException;
 import java.io.InputStream;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-
 /** Reads the downloaded upload into memory, but never more than the configured cap. */
-public final class UploadReader implements Processor {
-
-    private static final String CONTENT_LENGTH = "CamelAwsS3ContentLength";
+public final class UploadReader {
 
     private final long maxBytes;
 
@@ -17,19 +12,21 @@ public final class UploadReader implements Processor {
         this.maxBytes = maxBytes;
     }
 
-    @Override
-    public void process(Exchange exchange) throws Exception {
-        Long declared = exchange.getMessage().getHeader(CONTENT_LENGTH, Long.class);
+    /**
+     * The upload's bytes from S3's stream; {@code declared}: the length S3 announced (its Content-Length), or null.
+     * Closes the stream.
+     */
+    public byte[] read(InputStream body, Long declared) throws IOException, IngestFailure {
         if (declared != null && declared > maxBytes) {
             throw tooLarge();
         }
-        try (InputStream in = exchange.getMessage().getMandatoryBody(InputStream.class)) {
+        try (InputStream in = body) {
             byte[] bytes = declared != null ? readExactly(in, (int) (long) declared)
                     : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
                 throw tooLarge();
             }
-            exchange.getMessage().setBody(bytes);
+            return bytes;
         } catch (IOException e) {
             throw new IOException("reading the upload from S3 failed: " + e.getMessage(), e);
         }
