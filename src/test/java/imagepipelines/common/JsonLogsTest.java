@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,19 +54,8 @@ class JsonLogsTest {
     @Test
     void jsonLinesCarryTheUploadsKeysInTheMdcAndNoSecret() throws Exception {
         int port = TestPipelines.freePort();
-        Map<String, String> env = new HashMap<>(ChildJvm.asEnv(stack.properties()));
+        Map<String, String> env = ChildJvm.ingestWorkerEnv(stack.properties(), dir, port);
         env.put("PIPELINES_LOG_FORMAT", "json");
-        env.put("CAMEL_MAIN_PROFILE", "local");
-        env.put("PIPELINES_LOCAL_ENABLED", "false");
-        env.put("PIPELINES_STAGE", "test");
-        env.put("PIPELINES_WORKFLOWS", "ingest");
-        env.put("PIPELINES_SCRATCH_DIR", dir.resolve("scratch").toString());
-        env.put("PIPELINES_OPERATOR_SECRET", TestPipelines.OPERATOR_TOKEN);
-        env.put("CAMEL_SERVER_PORT", String.valueOf(port));
-        env.put("CAMEL_MANAGEMENT_PORT", String.valueOf(port));
-        env.put("INGEST_INTAKE_SQS_ENABLED", "true");
-        env.put("INGEST_INTAKE_POLL_ENABLED", "false");
-        env.put("BULK_TRACK_ENABLED", "false");
         String key = BATCH + "/cam/IMG_0001.jpg";
         try (ChildJvm app = ChildJvm.start(dir, "app-json", List.of("run"), env)) {
             app.awaitReady(port, Duration.ofSeconds(180));

@@ -100,18 +100,7 @@ class TracesOtlpTest {
     @Test
     void oneUploadIsOneTraceAcrossItsIngestStages() throws Exception {
         int port = TestPipelines.freePort();
-        Map<String, String> env = new java.util.HashMap<>(ChildJvm.asEnv(stack.properties()));
-        env.put("CAMEL_MAIN_PROFILE", "local");
-        env.put("PIPELINES_LOCAL_ENABLED", "false");
-        env.put("PIPELINES_STAGE", "test");
-        env.put("PIPELINES_WORKFLOWS", "ingest");
-        env.put("PIPELINES_SCRATCH_DIR", dir.resolve("scratch").toString());
-        env.put("PIPELINES_OPERATOR_SECRET", TestPipelines.OPERATOR_TOKEN);
-        env.put("CAMEL_SERVER_PORT", String.valueOf(port));
-        env.put("CAMEL_MANAGEMENT_PORT", String.valueOf(port));
-        env.put("INGEST_INTAKE_SQS_ENABLED", "true");
-        env.put("INGEST_INTAKE_POLL_ENABLED", "false");
-        env.put("BULK_TRACK_ENABLED", "false");
+        Map<String, String> env = ChildJvm.ingestWorkerEnv(stack.properties(), dir, port);
         env.put("PIPELINES_TRACING_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces");
         env.put("PIPELINES_TRACING_EXPORT_DELAY_MS", "500");
         try (ChildJvm app = ChildJvm.start(dir, "app-traces", List.of("run"), env)) {

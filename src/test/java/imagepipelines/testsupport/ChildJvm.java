@@ -61,6 +61,27 @@ public final class ChildJvm implements AutoCloseable {
         return env;
     }
 
+    /**
+     * The environment of an ingest-only {@code run} on a stack started by the test ({@code stack}: its properties):
+     * local profile without its own embedded stack, the SQS intake on and the bucket poller off, the HTTP server on
+     * {@code port}, scratch space under {@code dir}, the test operator token.
+     */
+    public static Map<String, String> ingestWorkerEnv(Map<String, String> stack, Path dir, int port) {
+        Map<String, String> env = new java.util.HashMap<>(asEnv(stack));
+        env.put("CAMEL_MAIN_PROFILE", "local");
+        env.put("PIPELINES_LOCAL_ENABLED", "false");
+        env.put("PIPELINES_STAGE", "test");
+        env.put("PIPELINES_WORKFLOWS", "ingest");
+        env.put("PIPELINES_SCRATCH_DIR", dir.resolve("scratch").toString());
+        env.put("PIPELINES_OPERATOR_SECRET", TestPipelines.OPERATOR_TOKEN);
+        env.put("CAMEL_SERVER_PORT", String.valueOf(port));
+        env.put("CAMEL_MANAGEMENT_PORT", String.valueOf(port));
+        env.put("INGEST_INTAKE_SQS_ENABLED", "true");
+        env.put("INGEST_INTAKE_POLL_ENABLED", "false");
+        env.put("BULK_TRACK_ENABLED", "false");
+        return env;
+    }
+
     public void awaitReady(int port, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
