@@ -57,18 +57,7 @@ class SigtermShutdownTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("app-" + port + ".log").toFile());
         Map<String, String> env = pb.environment();
-        env.put("CAMEL_MAIN_PROFILE", "local");
-        env.put("PIPELINES_LOCAL_ENABLED", "false");
-        env.put("PIPELINES_STAGE", "test");
-        env.put("PIPELINES_WORKFLOWS", "ingest");
-        env.put("PIPELINES_SCRATCH_DIR", dir.resolve("scratch").toString());
-        env.put("PIPELINES_OPERATOR_SECRET", TestPipelines.OPERATOR_TOKEN);
-        env.put("CAMEL_SERVER_PORT", String.valueOf(port));
-        env.put("CAMEL_MANAGEMENT_PORT", String.valueOf(port));
-        env.put("INGEST_INTAKE_SQS_ENABLED", "true");
-        env.put("INGEST_INTAKE_POLL_ENABLED", "false");
-        env.put("BULK_TRACK_ENABLED", "false");
-        stack.properties().forEach((k, v) -> env.put(k.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), v));
+        env.putAll(imagepipelines.testsupport.ChildJvm.ingestWorkerEnv(stack.properties(), dir, port));
         env.putAll(extra);
         return pb.start();
     }
