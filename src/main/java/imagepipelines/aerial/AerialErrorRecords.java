@@ -7,7 +7,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -31,17 +30,17 @@ public class AerialErrorRecords {
         this.bucket = bucket;
     }
 
-    /** Writes the record of the exchange's job and caught exception; returns the record's key. */
-    public String write(Exchange exchange) throws JsonProcessingException {
-        AerialJob job = exchange.getProperty("aerial", AerialJob.class);
-        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    /**
+     * Writes the record of {@code job} failed with {@code e} (null: a key off the layout) and returns its key.
+     * {@code stage}: the stage label the routes set, or null; then {@code failedRouteId} names the stage.
+     */
+    public String write(AerialJob job, Throwable e, String stage, String failedRouteId) throws JsonProcessingException {
         String reason = job != null && job.kind() == AerialJob.Kind.INVALID ? job.keyProblem()
                 : AerialReasons.forPeople(reason(e), job);
-        String stage = exchange.getProperty("aerialStage", String.class);
         if (stage == null) {
-            stage = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
+            stage = failedRouteId;
         }
-        String sourceKey = job != null ? job.rawKey() : String.valueOf(exchange.getProperty("aerialKey"));
+        String sourceKey = job != null ? job.rawKey() : null;
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("bucket", job != null ? job.bucket() : bucket);
         record.put("key", sourceKey);
@@ -69,7 +68,6 @@ public class AerialErrorRecords {
                 RequestBody.fromBytes(JSON.writeValueAsBytes(record)));
         LOG.warn("rejected s3://{}/{} ({}): {} -> s3://{}/{}", record.get("bucket"), sourceKey, stage, reason, bucket,
                 key);
-        exchange.setProperty("aerialErrorRecord", key);
         return key;
     }
 

@@ -8,6 +8,7 @@ import imagepipelines.faces.FacesFailureCodes;
 import imagepipelines.ingest.bulk.BulkRun;
 import org.apache.camel.Exchange;
 
+// Takes an Exchange: PipelineMetrics hands it each finished exchange, whose properties tell the outcome.
 /**
  * What each workflow's outcome stages mean as counts of {@code pipelines_outcomes_total}: read from the exchange
  * when a send to the stage (a {@code direct:} endpoint) finishes, or when a whole route's exchange completes.

@@ -17,6 +17,7 @@ import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
+// Handles Exchanges by nature: a Camel event notifier, it reads each finished exchange (route, endpoint, outcome).
 /**
  * The business metrics on the registry Camel serves at /observe/metrics, taken from Camel's own events so the routes
  * and beans stay free of timing code:

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
+// Handles Exchanges by nature: at shutdown it walks Camel's in-flight exchanges for the SQS messages they hold.
 /**
  * On shutdown (SIGTERM), an SQS message still being worked on when its queue's grace period ends is given back to
  * the queue, so another replica takes it at once instead of after the rest of its visibility timeout (720 s ingest,

@@ -13,6 +13,7 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
+// Sees an Exchange only as the answer of its ProducerTemplate call to the camel-http route (status, body, failure).
 /**
  * Posts one source's encodings to {@code {api_url}/api/facedetection/encodings/{type}/{pk}/} as
  * {@code {"token": ..., "encodings": [[128 floats], ...]}} through the route faces-post-http (camel-http) and reads

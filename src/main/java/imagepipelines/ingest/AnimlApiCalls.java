@@ -7,7 +7,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
 import org.apache.camel.util.json.JsonObject;
 
 /**
@@ -26,10 +25,11 @@ public final class AnimlApiCalls {
         this.keyHealth = keyHealth;
     }
 
+    /** The createImage answer: the image's id, and the API's errors on it (empty when the image was accepted). */
+    public record CreatedImage(String imageId, List<String> errors) { }
+
     /** {@code {input: {md}}} for createImage. */
-    @SuppressWarnings("unchecked")
-    public JsonObject createImageVariables(Exchange exchange) {
-        Map<String, Object> md = exchange.getProperty("md", Map.class);
+    public JsonObject createImageVariables(Map<String, Object> md) {
         JsonObject input = new JsonObject();
         input.put("md", new JsonObject(md));
         JsonObject vars = new JsonObject();
@@ -37,12 +37,13 @@ public final class AnimlApiCalls {
         return vars;
     }
 
-    /** {@code {input: {error, image, batch}}} for createImageError: exactly the three fields the API accepts. */
-    public JsonObject createImageErrorVariables(Exchange exchange) {
-        UploadKey upload = exchange.getProperty("upload", UploadKey.class);
-        String imageId = exchange.getProperty("imageId", String.class);
+    /**
+     * {@code {input: {error, image, batch}}} for createImageError: exactly the three fields the API accepts; the image
+     * is named by its id once it has one, else by the upload's key.
+     */
+    public JsonObject createImageErrorVariables(String errorReason, String imageId, UploadKey upload) {
         JsonObject input = new JsonObject();
-        input.put("error", exchange.getProperty("errorReason", String.class));
+        input.put("error", errorReason);
         input.put("image", imageId != null ? imageId : upload.key());
         input.put("batch", upload.batchId());
         JsonObject vars = new JsonObject();
@@ -51,33 +52,40 @@ public final class AnimlApiCalls {
     }
 
     /**
-     * Reads the createImage answer: sets {@code imageId}, or throws {@link IngestFailure} with the dead-letter code
-     * of the API's first error, or {@link ApiUnavailableException} when the API could not answer.
+     * Reads the createImage answer ({@code status}: its HTTP status, {@code answer}: its body). Throws
+     * {@link IngestFailure} when it holds no imageAttempt, or {@link ApiUnavailableException} when the API could not
+     * answer; the attempt's errors are returned, not thrown, so the caller keeps the id first ({@link #refuseIfErrors}).
      */
-    public void readCreateImage(Exchange exchange) throws IOException, IngestFailure {
-        JsonNode root = read(exchange, "createImage");
+    public CreatedImage readCreateImage(Integer status, String answer) throws IOException, IngestFailure {
+        JsonNode root = read(status, answer, "createImage");
         JsonNode attempt = root.path("data").path("createImage").path("imageAttempt");
         if (attempt.isMissingNode() || attempt.isNull()) {
             throw new IngestFailure(IngestFailure.API_REQUEST_REJECTED,
                     "createImage answered without an imageAttempt: " + firstErrorMessage(root));
         }
-        String id = attempt.path("_id").asText(null);
-        exchange.setProperty("imageId", id);
         List<String> errors = new ArrayList<>();
         for (JsonNode e : attempt.path("errors")) {
             errors.add(e.path("error").asText());
         }
-        if (!errors.isEmpty()) {
-            String reason = String.join("; ", errors);
+        return new CreatedImage(attempt.path("_id").asText(null), errors);
+    }
+
+    /** An image the API refused is an {@link IngestFailure} with the dead-letter code of its errors. */
+    public void refuseIfErrors(CreatedImage created) throws IngestFailure {
+        if (!created.errors().isEmpty()) {
+            String reason = String.join("; ", created.errors());
             throw new IngestFailure(IngestFailure.codeForApiError(reason), "the API refused the image: " + reason);
         }
     }
 
-    /** Reads the answer to a mutation whose result we only check; returns the API's error message, or null. */
-    public String readOutcome(Exchange exchange, String operation) throws IOException {
+    /**
+     * Reads the answer ({@code status}, {@code answer}) to a mutation whose result we only check; returns the API's
+     * error message, or null.
+     */
+    public String readOutcome(Integer status, String answer, String operation) throws IOException {
         JsonNode root;
         try {
-            root = read(exchange, operation);
+            root = read(status, answer, operation);
         } catch (IngestFailure rejected) {
             return rejected.getMessage();
         }
@@ -85,12 +93,7 @@ public final class AnimlApiCalls {
         return root.path("errors").isArray() && !root.path("errors").isEmpty() ? error : null;
     }
 
-    private JsonNode read(Exchange exchange, String operation) throws IOException, IngestFailure {
-        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        String body = exchange.getMessage().getBody(String.class);
-        if (keyHealth.getCamelContext() == null) {
-            keyHealth.setCamelContext(exchange.getContext()); // for its metric
-        }
+    private JsonNode read(Integer status, String body, String operation) throws IOException, IngestFailure {
         if (status != null && (status == 401 || status == 403)) {
             // the API gateway checks x-api-key before GraphQL sees the call: {"message":"Forbidden"}
             throw keyRejected(operation, "the API gateway answered HTTP " + status + " " + brief(body));

@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import imagepipelines.aws.NoOverwriteCopy;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
@@ -16,13 +14,18 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * the bucket can read why. The prefix is the one people look under (CONTRACTS §1); the rest is the upload's whole
  * key, so two uploads called {@code broken.jpg} in different folders or batches keep two dead letters. A different
  * object already under that key is never replaced ({@link NoOverwriteCopy}: the copy goes beside it); the same
- * upload dead-lettered again (a re-run after a crash) finds its copy and writes nothing. Reads the failure from the
- * exchange and leaves {@code errorCode}, {@code errorReason} and {@code deadLetterKey} as exchange properties.
+ * upload dead-lettered again (a re-run after a crash) finds its copy and writes nothing.
  */
-public final class DeadLetterWriter implements Processor {
+public final class DeadLetterWriter {
 
     /** S3 user metadata is limited to 2 KB in all (keys and values). */
     private static final int METADATA_BUDGET = 1900;
+
+    /**
+     * A dead letter: its code and reason, and its key in the dead-letter bucket; {@code placed} false when the upload
+     * was gone already (handled by an earlier delivery of the same event: nothing left to park).
+     */
+    public record DeadLetter(String code, String reason, String key, boolean placed) { }
 
     private final NoOverwriteCopy copier;
     private final String deadLetterBucket;
@@ -32,9 +35,11 @@ public final class DeadLetterWriter implements Processor {
         this.deadLetterBucket = deadLetterBucket;
     }
 
-    @Override
-    public void process(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    /**
+     * Dead-letters the version {@code uploadETag} of {@code upload} (null: the current one) for {@code failure}: an
+     * {@link IngestFailure} gives its code, anything else is an {@code INGESTION_ERROR}. {@code imageId} may be null.
+     */
+    public DeadLetter write(Throwable failure, UploadKey upload, String imageId, String uploadETag) {
         String code;
         String reason;
         if (failure instanceof IngestFailure f) {
@@ -45,13 +50,7 @@ public final class DeadLetterWriter implements Processor {
             reason = failure == null ? "unknown failure"
                     : "unexpected " + failure.getClass().getSimpleName() + ": " + failure.getMessage();
         }
-        UploadKey upload = exchange.getProperty("upload", UploadKey.class);
-        String imageId = exchange.getProperty("imageId", String.class);
         String key = key(code, imageId, upload.key());
-        exchange.setProperty("errorCode", code);
-        exchange.setProperty("errorReason", reason);
-        exchange.setProperty("deadLetterKey", key);
-
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("error-code", code);
         int keyBytes = URLEncoder.encode(upload.key(), StandardCharsets.UTF_8).length();
@@ -59,13 +58,11 @@ public final class DeadLetterWriter implements Processor {
         try {
             // the version that failed (known once it was downloaded), so a replacement uploaded meanwhile is not
             // stored under this reason
-            NoOverwriteCopy.Placed placed = copier.copy(upload.bucket(), upload.key(),
-                    exchange.getProperty("uploadETag", String.class), deadLetterBucket, key, null, metadata);
-            exchange.setProperty("deadLetterKey", placed.key());
-            exchange.setProperty("deadLettered", true);
+            NoOverwriteCopy.Placed placed = copier.copy(upload.bucket(), upload.key(), uploadETag, deadLetterBucket,
+                    key, null, metadata);
+            return new DeadLetter(code, reason, placed.key(), true);
         } catch (NoSuchKeyException gone) {
-            // already handled by an earlier delivery of the same event: nothing left to park
-            exchange.setProperty("deadLettered", false);
+            return new DeadLetter(code, reason, key, false);
         }
     }
 

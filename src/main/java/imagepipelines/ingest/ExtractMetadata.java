@@ -1,17 +1,12 @@
 package imagepipelines.ingest;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-
-/**
- * Stage "extract metadata": the upload's bytes (the message body) go through exiftool via a scratch file, and the
- * {@code md} object is left in the exchange property {@code md}.
- */
-public final class ExtractMetadata implements Processor {
+/** Stage "extract metadata": the upload's bytes go through exiftool via a scratch file and become the {@code md}. */
+public final class ExtractMetadata {
 
     private final ExifMetadataReader reader;
     private final ImageRecordBuilder builder;
@@ -23,16 +18,13 @@ public final class ExtractMetadata implements Processor {
         this.scratchDir = Path.of(scratchDir);
     }
 
-    @Override
-    public void process(Exchange exchange) throws Exception {
-        UploadKey upload = exchange.getProperty("upload", UploadKey.class);
-        byte[] bytes = exchange.getMessage().getBody(byte[].class);
+    /** The {@code md} object of the image {@code bytes} read from {@code upload}. */
+    public Map<String, Object> extract(UploadKey upload, byte[] bytes) throws IOException {
         Files.createDirectories(scratchDir);
         Path scratch = Files.createTempFile(scratchDir, "ingest-", "." + upload.extension());
         try {
             Files.write(scratch, bytes);
-            Map<String, Object> md = builder.build(upload, bytes, reader.read(scratch));
-            exchange.setProperty("md", md);
+            return builder.build(upload, bytes, reader.read(scratch));
         } finally {
             Files.deleteIfExists(scratch);
         }

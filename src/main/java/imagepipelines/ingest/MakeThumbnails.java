@@ -2,14 +2,11 @@ package imagepipelines.ingest;
 
 import java.util.Map;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
-
 /**
- * Stage "make thumbnails": decodes the upload once and leaves medium and small thumbnails in the exchange property
- * {@code thumbnails}. An image that cannot be decoded is a {@code CORRUPTED_IMAGE_FILE}.
+ * Stage "make thumbnails": decodes the upload once into medium and small thumbnails. An image that cannot be decoded
+ * is a {@code CORRUPTED_IMAGE_FILE}.
  */
-public final class MakeThumbnails implements Processor {
+public final class MakeThumbnails {
 
     private final ThumbnailMaker maker;
 
@@ -17,15 +14,12 @@ public final class MakeThumbnails implements Processor {
         this.maker = maker;
     }
 
-    @Override
-    @SuppressWarnings("unchecked")
-    public void process(Exchange exchange) throws Exception {
-        Map<String, Object> md = exchange.getProperty("md", Map.class);
-        byte[] bytes = exchange.getMessage().getBody(byte[].class);
+    /** The thumbnails of the image {@code bytes}; its decoded size, or why it could not be decoded, goes into {@code md}. */
+    public ThumbnailMaker.Thumbnails make(byte[] bytes, Map<String, Object> md) throws IngestFailure {
         try {
             ThumbnailMaker.Thumbnails t = maker.make(bytes);
             ImageRecordBuilder.addDecodeResult(md, t.width(), t.height(), null);
-            exchange.setProperty("thumbnails", t);
+            return t;
         } catch (UndecodableImageException e) {
             ImageRecordBuilder.addDecodeResult(md, null, null, e.getMessage());
             // no cause attached: Camel matches error handlers on the deepest cause, and an I/O cause inside a

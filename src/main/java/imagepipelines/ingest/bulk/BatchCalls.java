@@ -3,7 +3,6 @@ package imagepipelines.ingest.bulk;
 import java.time.Instant;
 import java.util.List;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.util.json.JsonObject;
 
 /**
@@ -30,11 +29,11 @@ public final class BatchCalls {
         return vars;
     }
 
-    /** {@code {input: {error, batch}}} with the body as the error. */
-    public JsonObject batchError(Exchange exchange) {
+    /** {@code {input: {error, batch}}}. */
+    public JsonObject batchError(String error, String batchId) {
         JsonObject input = new JsonObject();
-        input.put("error", exchange.getMessage().getBody(String.class));
-        input.put("batch", exchange.getProperty("batchId", String.class));
+        input.put("error", error);
+        input.put("batch", batchId);
         JsonObject vars = new JsonObject();
         vars.put("input", input);
         return vars;

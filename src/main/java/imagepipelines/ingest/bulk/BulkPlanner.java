@@ -11,7 +11,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import imagepipelines.ingest.UploadKey;
-import org.apache.camel.Exchange;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -19,7 +18,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * ingested, which are skipped (hidden files, {@code __MACOSX/}, non-images) and which are refused (path traversal,
  * encryption, nested zips, links, unsupported compression, over the size limit, duplicates), and whether the
  * archive as a whole is acceptable (readable directory, entry count, total size and compression ratio, no
- * overlapping entries). Leaves a {@link BulkRun} in the exchange property {@code bulk}.
+ * overlapping entries). The answer is a {@link BulkRun}.
  */
 public final class BulkPlanner {
 
@@ -61,12 +60,13 @@ public final class BulkPlanner {
         return maxTotalBytes;
     }
 
-    /** Makes the run; the archive problems found are recorded in it ({@link BulkRun#fatal()}), never thrown. */
-    public BulkRun plan(Exchange exchange) {
-        UploadKey upload = exchange.getProperty("upload", UploadKey.class);
+    /**
+     * Makes the run of the zip {@code upload}; the archive problems found are recorded in it ({@link BulkRun#fatal()}),
+     * never thrown.
+     */
+    public BulkRun plan(UploadKey upload) {
         String base = upload.key().substring(upload.key().lastIndexOf('/') + 1);
         BulkRun run = new BulkRun(batchIdOf(upload.key()), upload.bucket(), upload.key(), base);
-        exchange.setProperty("bulk", run);
         if (run.batchId() == null) {
             run.fatal("the zip's name is not batch-<uuid>.zip, so it belongs to no batch");
             return run;

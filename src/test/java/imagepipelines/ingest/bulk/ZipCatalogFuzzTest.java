@@ -40,7 +40,7 @@ class ZipCatalogFuzzTest {
             reasonGiven(refused);
             return;
         } catch (IndexOutOfBoundsException | java.nio.BufferUnderflowException damaged) {
-            return; // BulkPlanner.plan(Exchange) records these as "the archive's directory is damaged"
+            return; // BulkPlanner.plan(UploadKey) records these as "the archive's directory is damaged"
         }
         for (BulkRun.Planned p : run.planned()) {
             if (p.entry().size() < 0 || p.entry().size() > MAX_ENTRY_BYTES) {
