@@ -95,6 +95,8 @@ public class ScratchSpace {
 
     /** Makes the upload's scratch folder; GDAL will read the upload from S3 unless the routes download it. */
     public void prepare(AerialJob job) {
+        // a retry of the fetch (a download that failed: S3 away, disk full) starts over: the try before leaves nothing
+        cleanup(job);
         try {
             Files.createDirectories(root);
             Path dir = Files.createTempDirectory(root, "job-" + UUID.randomUUID().toString().substring(0, 8) + "-");

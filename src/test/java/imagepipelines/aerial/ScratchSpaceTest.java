@@ -75,6 +75,26 @@ class ScratchSpaceTest {
         assertEquals(0, second.removeLeftovers());
     }
 
+    /**
+     * Fault scenario 7a at full scale: a download that failed on a full disk was retried by the error handler from
+     * aerial-fetch-source, which made a new folder each time; the folders of the tries before (with their partial
+     * downloads) were never removed.
+     */
+    @Test
+    void aRetriedFetchLeavesNoFolderOfTheTryBefore() throws Exception {
+        ScratchSpace s = new ScratchSpace(dir.toString(), false);
+        AerialJob job = new UploadClassifier().classify("b", "nc/A/B_1950/mosaic/georef/x.tif");
+        s.prepare(job);
+        Path first = job.scratchDir();
+        Files.write(first.resolve("partial.tif"), new byte[16]);
+        s.prepare(job);
+        assertFalse(Files.exists(first), "the try before is gone");
+        s.cleanup(job);
+        try (var left = Files.list(dir.resolve("aerial"))) {
+            assertEquals(0, left.count());
+        }
+    }
+
     @Test
     void aFolderWithoutLockFileIsLeftAloneWhileYoung() throws Exception {
         Path young = Files.createDirectories(dir.resolve("aerial").resolve("job-1234abcd-3"));
