@@ -1,6 +1,7 @@
 package imagepipelines.aerial;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ public class GdalCommandRunner {
     private static final int MAX_DETAIL_LINES = 12;
     /** GDAL (or other) child processes of this JVM running now (gauge pipelines_gdal_processes_running). */
     private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private final Duration timeout;
     private final Map<String, String> environment;
@@ -74,7 +76,8 @@ public class GdalCommandRunner {
         try {
             out = Files.createTempFile("gdal-cmd-", ".out");
             err = Files.createTempFile("gdal-cmd-", ".err");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb = new ProcessBuilder(diesWithThisJvm(command)).redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             pb.environment().putAll(environment);
             Process p;
             try {
@@ -84,8 +87,12 @@ public class GdalCommandRunner {
                         + "installed? GDAL programs come with Debian's gdal-bin (bin/setup-gdal-jni)", e);
             }
             RUNNING.incrementAndGet();
-            try {
-                return await(command, p, out, err, start);
+            // read through descriptors opened now and unlink the files at once: a JVM killed while the program
+            // runs leaves no output files behind in the temporary folder
+            try (InputStream outText = Files.newInputStream(out); InputStream errText = Files.newInputStream(err)) {
+                delete(out);
+                delete(err);
+                return await(command, p, outText, errText, start);
             } finally {
                 RUNNING.decrementAndGet();
             }
@@ -99,12 +106,41 @@ public class GdalCommandRunner {
         }
     }
 
+    /**
+     * The command started through util-linux's {@code setpriv --pdeathsig KILL} where it exists: the kernel kills
+     * the program when the thread that started it ends, so a JVM that is SIGKILLed (or dies otherwise) does not
+     * leave a {@code gdalwarp} running on alone, writing into a scratch folder nobody will clean up, with no time
+     * limit any more. Where there is no setpriv (not Linux) the command runs as it is.
+     */
+    static List<String> diesWithThisJvm(List<String> command) {
+        if (!Files.isExecutable(SETPRIV) || !executable(command.get(0))) {
+            return command; // a missing program fails to start with its own name in the message
+        }
+        List<String> wrapped = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    private static boolean executable(String program) {
+        if (program.contains("/")) {
+            return Files.isExecutable(Path.of(program));
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Child processes started by any runner of this JVM that have not ended yet. */
     public static int running() {
         return RUNNING.get();
     }
 
-    private Result await(List<String> command, Process p, Path out, Path err, long start) throws IOException {
+    private Result await(List<String> command, Process p, InputStream out, InputStream err, long start)
+            throws IOException {
         try {
             boolean finished;
             try {
@@ -169,8 +205,8 @@ public class GdalCommandRunner {
         return new ArrayList<>(lines.subList(Math.max(0, lines.size() - MAX_DETAIL_LINES), lines.size()));
     }
 
-    private static String read(Path p) throws IOException {
-        return Files.readString(p, StandardCharsets.UTF_8);
+    private static String read(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
     private static void delete(Path p) {

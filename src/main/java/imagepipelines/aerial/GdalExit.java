@@ -15,8 +15,9 @@ public class GdalExit {
     }
 
     /**
-     * A non-zero exit is a {@link GdalCommandException} with GDAL's ERROR lines; what the failed command may have
-     * half-written is deleted (the scratch folder goes anyway, this is for the record).
+     * A non-zero exit is a {@link GdalCommandException} with GDAL's ERROR lines, or, when GDAL ran out of scratch
+     * disk, a {@link ScratchFullException} (transient); what the failed command may have half-written is deleted
+     * (the scratch folder goes anyway, this is for the record).
      *
      * @param exit   camel-exec's {@code CamelExecExitValue}
      * @param stderr camel-exec's {@code CamelExecStderr} (a stream or text), may be null
@@ -29,6 +30,9 @@ public class GdalExit {
                 : stderr != null ? stderr.toString() : "";
         ScratchSpace.deleteQuietly(job.cogFile());
         ScratchSpace.deleteQuietly(job.warpedFile());
+        if (ScratchFullException.in(err)) {
+            throw new ScratchFullException(job.command(), GdalCommandRunner.describeFailure(err, ""));
+        }
         throw new GdalCommandException(job.command(), "exited with code " + exit + ": "
                 + GdalCommandRunner.describeFailure(err, ""));
     }

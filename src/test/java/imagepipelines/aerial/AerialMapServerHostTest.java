@@ -31,7 +31,7 @@ import javax.imageio.ImageIO;
 
 import imagepipelines.local.LocalStack;
 import imagepipelines.testsupport.AclRefusingS3Server;
-import imagepipelines.testsupport.EmbeddedPostgres;
+import imagepipelines.local.EmbeddedPostgres;
 import imagepipelines.testsupport.MapServerCgi;
 import imagepipelines.testsupport.S3fsView;
 import imagepipelines.testsupport.TestPipelines;

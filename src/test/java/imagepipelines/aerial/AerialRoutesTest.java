@@ -24,7 +24,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 
 import imagepipelines.local.LocalStack;
-import imagepipelines.testsupport.EmbeddedPostgres;
+import imagepipelines.local.EmbeddedPostgres;
 import imagepipelines.testsupport.TestPipelines;
 import imagepipelines.testsupport.TestRasters;
 import org.apache.camel.builder.NotifyBuilder;

@@ -13,7 +13,7 @@ import java.util.Set;
 
 import javax.imageio.ImageIO;
 
-import imagepipelines.testsupport.EmbeddedPostgres;
+import imagepipelines.local.EmbeddedPostgres;
 import imagepipelines.testsupport.TestRasters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

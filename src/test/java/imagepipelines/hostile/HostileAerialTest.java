@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import imagepipelines.testsupport.EmbeddedPostgres;
+import imagepipelines.local.EmbeddedPostgres;
 import imagepipelines.testsupport.TestPipelines;
 import imagepipelines.testsupport.TestRasters;
 import org.junit.jupiter.api.AfterAll;

@@ -72,6 +72,7 @@ public final class FaultsCommand {
             if (!c.lostKeys().isEmpty()) {
                 sb.append("    lost, e.g.: ").append(c.lostKeys()).append('\n');
             }
+            r.problems().forEach(p -> sb.append("    PROBLEM: ").append(p).append('\n'));
         }
         return sb.toString();
     }

@@ -13,10 +13,20 @@ import java.util.Map;
  */
 final class ScenarioRun implements AutoCloseable {
 
-    /** One row of the table. */
-    record Result(String scenario, Ledger.Counts counts, double drainSeconds, boolean drained, String faults) {
+    /** One row of the table; {@code problems}: what else the ledger found wrong (each fails the run). */
+    record Result(String scenario, Ledger.Counts counts, double drainSeconds, boolean drained, String faults,
+            List<String> problems) {
+        Result(String scenario, Ledger.Counts counts, double drainSeconds, boolean drained, String faults) {
+            this(scenario, counts, drainSeconds, drained, faults, List.of());
+        }
+
+        Result withProblems(List<String> found) {
+            return new Result(scenario, counts, drainSeconds, drained, faults, List.copyOf(found));
+        }
+
         boolean ok() {
-            return drained && counts.lost() == 0 && counts.duplicated() == 0 && counts.waiting() == 0;
+            return drained && counts.lost() == 0 && counts.duplicated() == 0 && counts.waiting() == 0
+                    && problems.isEmpty();
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.Random;
 final class Scenarios {
 
     /** Scenario ids in the order they give most value first. */
-    static final List<String> ALL = List.of("1", "2", "4", "3", "5", "8", "7");
+    static final List<String> ALL = List.of("1", "2", "4", "3", "5", "8", "7", "6", "7a");
 
     static final Map<String, String> TITLES = Map.of(
             "1", "1 SIGKILL worker x3 (images + zip)",
@@ -30,7 +30,9 @@ final class Scenarios {
             "3", "3 S3 down, SQS restarted",
             "5", "5 receiver 429/5xx, worker killed",
             "7", "7 scratch full (ingest + bulk)",
-            "8", "8 maintenance + route toggles");
+            "8", "8 maintenance + route toggles",
+            "6", "6 aerial: kills, PostGIS restart",
+            "7a", "7a scratch full (aerial)");
 
     private final boolean full;
     private final Path root;
@@ -45,6 +47,12 @@ final class Scenarios {
         try (ScenarioRun run = new ScenarioRun(TITLES.get(id), root.resolve("scenario-" + id), full)) {
             if ("5".equals(id)) {
                 return FacesScenario.run(run, full, drainBound());
+            }
+            if ("6".equals(id)) {
+                return AerialScenario.killsAndPostgisRestart(run, full, drainBound());
+            }
+            if ("7a".equals(id)) {
+                return AerialScenario.scratchFull(run, full, drainBound());
             }
             switch (id) {
                 case "1" -> killWorker(run);

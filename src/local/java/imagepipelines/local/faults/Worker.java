@@ -143,6 +143,11 @@ final class Worker implements AutoCloseable {
         }
     }
 
+    /** The worker's JVM now (its child processes are its descendants). */
+    ProcessHandle process() {
+        return process.toHandle();
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }

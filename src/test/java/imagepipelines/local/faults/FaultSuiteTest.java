@@ -51,4 +51,34 @@ class FaultSuiteTest {
             assertEquals(0, c.repeats(), "two workers: no image processed twice to completion:\n" + table);
         }
     }
+
+    /**
+     * Scenario 6 (aerial): a worker SIGKILLed while gdalwarp runs and with a COG's PUT in flight, PostGIS stopped
+     * and started again. Every good upload one valid COG with one tile-index row and a mapfile MapServer renders,
+     * every bad one its error record, nothing else (no extra COG or row, nothing left in scratch).
+     */
+    @Test
+    void aerialKillsAndAPostgisRestartLoseAndDuplicateNothing() throws Exception {
+        checkAerial("6");
+    }
+
+    /** Scenario 7's aerial part: the scratch folder (a small tmpfs, so root) too full for a warp for a while. */
+    @Test
+    void aerialScratchFullLosesAndDuplicatesNothing() throws Exception {
+        Assumptions.assumeTrue(ScratchFs.available(dir.resolve("probe")), "mounting a tmpfs needs root");
+        checkAerial("7a");
+    }
+
+    private void checkAerial(String id) throws Exception {
+        ScenarioRun.Result r = FaultsCommand.runAll(List.of(id), false, dir).get(0);
+        String table = FaultsCommand.table(List.of(r));
+        Ledger.Counts c = r.counts();
+        assertTrue(r.drained(), "drained within the bound:\n" + table);
+        assertEquals(List.of(), r.problems(), table);
+        assertEquals(0, c.lost(), table);
+        assertEquals(0, c.duplicated(), table);
+        // the corpus: two uploads deserve an error record (not a TIFF, no CRS); every other one becomes a COG
+        assertEquals(java.util.Map.of("RasterRejectedException", 2), c.deadLettered(), table);
+        assertEquals(c.inputs() - 2, c.stored(), table);
+    }
 }

@@ -1,4 +1,4 @@
-package imagepipelines.testsupport;
+package imagepipelines.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +21,7 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A throw-away PostgreSQL server for tests: {@code initdb} into a temporary directory, {@code pg_ctl start} on a
+ * A throw-away PostgreSQL server for tests and the fault suite (local only): {@code initdb} into a temporary directory, {@code pg_ctl start} on a
  * free loopback port with trust authentication, one database, optional extensions; {@link #close()} stops it
  * and deletes everything. Starts in well under a second.
  *
@@ -79,7 +79,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare a data directory for PostgreSQL (as root the '" + USER
                     + "' user from Debian's postgresql package is needed)", e);
         }
-        EmbeddedPostgres pg = new EmbeddedPostgres(dir, bin, asRoot, imagepipelines.local.LoopbackPorts.free(), database);
+        EmbeddedPostgres pg = new EmbeddedPostgres(dir, bin, asRoot, LoopbackPorts.free(), database);
         try {
             pg.initAndStart();
             pg.createDatabase(extensions);
@@ -105,7 +105,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 if (attempt == 3) {
                     throw e;
                 }
-                port = imagepipelines.local.LoopbackPorts.free(); // another process took the port between probing and binding
+                port = LoopbackPorts.free(); // another process took the port between probing and binding
             }
         }
     }

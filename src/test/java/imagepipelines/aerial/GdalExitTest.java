@@ -1,0 +1,46 @@
+package imagepipelines.aerial;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class GdalExitTest {
+
+    private static AerialJob warping() {
+        AerialJob job = new UploadClassifier().classify("b", "nc/A/B_1950/frames/georef/19500101_1-2.tif");
+        job.command(List.of("gdalwarp", "-t_srs", "EPSG:3857", "in.tif", "out.tif"));
+        return job;
+    }
+
+    /**
+     * Fault scenario 7 (aerial part, docs/reliability.md): gdalwarp failing on a full scratch disk ("No space left on
+     * device") was a GdalCommandException, so a good upload got an error record and was never tried again.
+     */
+    @Test
+    void aGdalWriteFailingForLackOfScratchDiskIsRetriedNotAnErrorRecordForTheUpload() {
+        String stderr = "ERROR 1: _tiffWriteProc:No space left on device\n"
+                + "ERROR 1: TIFFAppendToStrip:Write error at scanline 512\n";
+        IOException e = assertThrows(ScratchFullException.class, () -> new GdalExit().check(warping(), 1, stderr));
+        assertTrue(e.getMessage().startsWith("the scratch disk is full: gdalwarp failed with ERROR 1: _tiffWriteProc:"
+                + "No space left on device"), e.getMessage());
+    }
+
+    @Test
+    void gdalsOwnFreeSpaceCheckIsAFullScratchDiskToo() {
+        assertThrows(ScratchFullException.class, () -> new GdalExit().check(warping(), 1,
+                "ERROR 3: Free disk space available is 1048576 bytes, whereas 2359296 are at least necessary."));
+    }
+
+    @Test
+    void otherGdalFailuresStayTheUploadsFault() {
+        GdalCommandException e = assertThrows(GdalCommandException.class, () -> new GdalExit().check(warping(), 1,
+                "ERROR 1: ZIPDecode:Decoding error at scanline 0"));
+        assertTrue(e.getMessage().contains("ZIPDecode"), e.getMessage());
+        assertDoesNotThrow(() -> new GdalExit().check(warping(), 0, ""));
+    }
+}
