@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import imagepipelines.common.ChildProcesses;
 import imagepipelines.common.ReleasedAtShutdownException;
 import imagepipelines.common.SqsReleaseOnShutdown;
 
@@ -29,7 +30,6 @@ public class GdalCommandRunner {
     private static final int MAX_DETAIL_LINES = 12;
     /** GDAL (or other) child processes of this JVM running now (gauge pipelines_gdal_processes_running). */
     private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
-    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private final Duration timeout;
     private final Map<String, String> environment;
@@ -76,7 +76,7 @@ public class GdalCommandRunner {
         try {
             out = Files.createTempFile("gdal-cmd-", ".out");
             err = Files.createTempFile("gdal-cmd-", ".err");
-            ProcessBuilder pb = new ProcessBuilder(diesWithThisJvm(command)).redirectOutput(out.toFile())
+            ProcessBuilder pb = new ProcessBuilder(ChildProcesses.diesWithThisJvm(command)).redirectOutput(out.toFile())
                     .redirectError(err.toFile());
             pb.environment().putAll(environment);
             Process p;
@@ -104,34 +104,6 @@ public class GdalCommandRunner {
             delete(out);
             delete(err);
         }
-    }
-
-    /**
-     * The command started through util-linux's {@code setpriv --pdeathsig KILL} where it exists: the kernel kills
-     * the program when the thread that started it ends, so a JVM that is SIGKILLed (or dies otherwise) does not
-     * leave a {@code gdalwarp} running on alone, writing into a scratch folder nobody will clean up, with no time
-     * limit any more. Where there is no setpriv (not Linux) the command runs as it is.
-     */
-    static List<String> diesWithThisJvm(List<String> command) {
-        if (!Files.isExecutable(SETPRIV) || !executable(command.get(0))) {
-            return command; // a missing program fails to start with its own name in the message
-        }
-        List<String> wrapped = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
-        wrapped.addAll(command);
-        return wrapped;
-    }
-
-    private static boolean executable(String program) {
-        if (program.contains("/")) {
-            return Files.isExecutable(Path.of(program));
-        }
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Child processes started by any runner of this JVM that have not ended yet. */

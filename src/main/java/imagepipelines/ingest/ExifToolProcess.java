@@ -11,6 +11,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import imagepipelines.common.ChildProcesses;
+
 /**
  * One exiftool kept running with {@code -stay_open True -@ -}: a request costs ~5 ms instead of the ~60 ms of
  * starting Perl for every image. Not thread-safe: {@link ExifToolPool} lends one to one thread at a time.
@@ -24,7 +26,8 @@ final class ExifToolProcess implements AutoCloseable {
     private int sequence;
 
     ExifToolProcess(String executable) throws IOException {
-        process = new ProcessBuilder(executable, "-stay_open", "True", "-@", "-").start();
+        // -stay_open polls its stdin even after it is closed: without dying with the JVM it would outlive a killed worker
+        process = ChildProcesses.startForTheJvmsLifetime(List.of(executable, "-stay_open", "True", "-@", "-"));
         commands = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), stdout);
         pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), stderr);
