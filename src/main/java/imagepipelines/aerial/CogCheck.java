@@ -8,7 +8,7 @@ import java.util.Map;
 /** The written COG before it is stored: GDAL's COG rules, its own footprint for the index, its S3 metadata. */
 public class CogCheck {
 
-    /** GDAL's COG rules, checked in-process (CogLayoutCheck): Python's start-up was most of the script's time. */
+    /** GDAL's COG rules, checked in-process (CogLayoutCheck): no Python start-up per COG. */
     private final CogValidator validator = CogValidator.inProcess();
     private final RasterInspector inspector = new RasterInspector();
 

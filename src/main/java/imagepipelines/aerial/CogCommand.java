@@ -18,8 +18,7 @@ import java.util.Set;
  *       <em>uncompressed</em> tiled GeoTIFF in scratch space, on gdalwarp's own grid widened to a multiple of
  *       2^(overview count) ({@link #warpedSize}). Not {@code gdalwarp -of COG}: the COG driver reads
  *       its input twice (once for the overviews, once for the full-resolution image), which on a warped VRT means
- *       warping every pixel twice (7910x7180 RGB, bilinear, 2 CPUs: 9.2 s against 3.9 + 1.8 s for the two
- *       commands; docs/aerial.md).</li>
+ *       warping every pixel twice (timings in docs/aerial.md).</li>
  *   <li>{@link #translateToCog}: {@code gdal_translate -of COG} on the scratch file (or on the source, when
  *       nothing needs warping), which writes the compressed tiles, the overviews and the COG layout in one go.</li>
  * </ol>
@@ -128,8 +127,7 @@ public final class CogCommand {
         if (size[0] != plannedWidth(src) || size[1] != plannedHeight(src)) {
             // gdalwarp's own grid (north-up: warpedSize checked), extended to the right and at the bottom
             // (transparent) so that every overview is exactly half the size of the one before: GDAL then averages
-            // 2x2 blocks, not 3 rows with fractional weights (COG step 1.57-1.68 -> 1.37-1.42 s on the benchmark
-            // file, docs/aerial.md)
+            // 2x2 blocks, not 3 rows with fractional weights, which is faster (docs/aerial.md)
             double[] gt = src.warpedGeoTransform();
             double xMin = gt[0];
             double yMax = gt[3];
@@ -175,8 +173,8 @@ public final class CogCommand {
         cmd.addAll(creationOptions(mode, plan.overviews()));
         if (plan.overviews() > 0) {
             // the COG driver computes the overviews into temporary files it compresses with ZSTD by default;
-            // uncompressed they are written and read back faster (measured 1.89 -> 1.73 s on 7910x7180 RGB, GDAL
-            // 3.6). A GDAL that does not know the option ignores it.
+            // uncompressed they are written and read back faster (docs/aerial.md). A GDAL that does not know the
+            // option ignores it.
             cmd.addAll(List.of("--config", "COG_TMP_COMPRESSION", "NONE"));
         }
         cmd.add(input.toString());

@@ -18,7 +18,7 @@ import org.gdal.gdalconst.gdalconst;
  * The rules of GDAL's {@code validate_cloud_optimized_geotiff.py --full-check=yes} (GDAL 3.6), checked in-process
  * through the GDAL bindings and a plain read of the file: the same checks, in the same order, with the same
  * messages. The stage {@code aerial-validate-cog} uses it because starting Python and importing {@code osgeo} is
- * most of the script's 0.07 s per COG; the tests hold it to the script's verdict on valid and broken files
+ * most of the script's time (docs/aerial.md); the tests hold it to the script's verdict on valid and broken files
  * ({@code CogLayoutCheckTest}), and {@link CogValidator} still runs the script itself where asked.
  *
  * <ul>

@@ -5,8 +5,7 @@ import java.util.Map;
 /**
  * Environment for the GDAL programs that warp and write COGs ({@code aerial.gdal.tuning}, on by default): two
  * settings that cut the system time of {@code gdalwarp} and {@code gdal_translate -of COG} without changing a byte
- * of their output. Measured on a 7910x7180 RGB upload, 2 CPUs (docs/aerial.md): the warp 1.21-1.29 → 1.07-1.08 s,
- * the COG step 1.62-1.73 → 1.56-1.58 s.
+ * of their output (the timings: docs/aerial.md, "Benchmark").
  * <ul>
  *   <li>{@code GTIFF_VIRTUAL_MEM_IO=IF_ENOUGH_RAM}: GDAL reads an <em>uncompressed</em> GeoTIFF (most scanned
  *       uploads, and our scratch file) through a memory map instead of copying every strip through {@code read()}.
@@ -15,7 +14,7 @@ import java.util.Map;
  *   <li>{@code GLIBC_TUNABLES}: glibc's allocator keeps the warp's and the COG driver's big work buffers
  *       (≤ 32 MB, the largest threshold glibc accepts) in its heap and does not hand freed memory back to the
  *       kernel while the program runs, so the same pages are not faulted in again chunk after chunk. The programs
- *       are short-lived; their peak RSS did not grow (warp 532 → 520 MB).</li>
+ *       are short-lived, and their peak RSS does not grow.</li>
  * </ul>
  */
 public final class GdalTuning {

@@ -18,19 +18,15 @@ import org.gdal.osr.osr;
  * Reads what the pipeline needs to know about a raster, in-process through the GDAL Java bindings:
  * CRS, size, bands and data types, and the footprint in EPSG:3857.
  *
- * <p>Rejects (with {@link RasterRejectedException}) files GDAL cannot open, TIFFs whose strips/tiles point past
- * the end of the file (truncated uploads), and rasters without CRS or georeferencing.
+ * <p>Rejects (with {@link RasterRejectedException}) files GDAL cannot open, rasters without CRS or
+ * georeferencing, and what {@link HostileRasterChecks} refuses (decompression bombs, truncated TIFFs).
  */
 public class RasterInspector {
 
     /** Points per footprint edge: enough for the curvature a UTM → Web Mercator outline shows. */
     static final int POINTS_PER_EDGE = 16;
 
-    /** Upper bound on block offsets looked at for the truncation check. */
-    private static final long MAX_BLOCK_CHECKS = 2_000_000;
-
-    /** Uncompressed bytes per byte of file above which an upload is refused; 0: no limit. */
-    private final long maxCompressionRatio;
+    private final HostileRasterChecks hostileChecks;
 
     public RasterInspector() {
         this(0);
@@ -42,7 +38,7 @@ public class RasterInspector {
      */
     public RasterInspector(long maxCompressionRatio) {
         GdalRuntime.ensureLoaded();
-        this.maxCompressionRatio = maxCompressionRatio;
+        this.hostileChecks = new HostileRasterChecks(maxCompressionRatio);
     }
 
     public RasterInfo inspect(Path file) {
@@ -101,10 +97,7 @@ public class RasterInspector {
         if (count < 1 || width < 1 || height < 1) {
             throw new RasterRejectedException(file, "has no raster bands");
         }
-        checkCompressionRatio(file, ds, width, height, count, length);
-        if ("GTiff".equals(driver) || "COG".equals(driver)) {
-            checkNotTruncated(file, ds, length);
-        }
+        hostileChecks.check(file, ds, driver, length);
         List<RasterInfo.BandInfo> bands = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
             Band b = ds.GetRasterBand(i);
@@ -154,26 +147,6 @@ public class RasterInspector {
         } finally {
             src.delete();
             web.delete();
-        }
-    }
-
-    /**
-     * A GeoTIFF of 100,000 x 100,000 pixels fits in 300 KB (no tile written: GDAL reads them as zeros) or 11 MB of
-     * DEFLATE'd zeros, and gdalwarp would then work on 10 gigapixels until aerial.gdal.timeout-seconds (30 min). Real
-     * scans compress a few times, JPEG mosaics some tens of times: a ratio past the limit is refused before any
-     * GDAL command runs.
-     */
-    private void checkCompressionRatio(Path file, Dataset ds, int width, int height, int count, long length) {
-        if (maxCompressionRatio <= 0 || length <= 0) {
-            return;
-        }
-        long sampleBytes = Math.max(1, gdal.GetDataTypeSize(ds.GetRasterBand(1).getDataType()) / 8);
-        long raw = (long) width * height * count * sampleBytes;
-        if (raw / length > maxCompressionRatio) {
-            throw new RasterRejectedException(file, String.format(java.util.Locale.ROOT, "declares %dx%d pixels in"
-                    + " %d band(s), %d bytes uncompressed, in a file of %d bytes: ratio %d:1 is past the limit of"
-                    + " %d:1 (aerial.max-compression-ratio); a decompression bomb, or a raster almost without data",
-                    width, height, count, raw, length, raw / length, maxCompressionRatio));
         }
     }
 
@@ -263,38 +236,6 @@ public class RasterInspector {
                     + clean(gdal.GetLastErrorMsg()) + ")");
         }
         return vrt;
-    }
-
-    /**
-     * A truncated upload still opens (the header is at the start) and fails only when pixels are read. Every
-     * strip/tile offset + size is compared with the file length, which costs no pixel reads.
-     */
-    private static void checkNotTruncated(Path file, Dataset ds, long length) {
-        long checked = 0;
-        for (int i = 1; i <= ds.getRasterCount(); i++) {
-            Band b = ds.GetRasterBand(i);
-            int bx = b.GetBlockXSize();
-            int by = b.GetBlockYSize();
-            int nx = (ds.getRasterXSize() + bx - 1) / bx;
-            int ny = (ds.getRasterYSize() + by - 1) / by;
-            for (int y = 0; y < ny; y++) {
-                for (int x = 0; x < nx; x++) {
-                    if (++checked > MAX_BLOCK_CHECKS) {
-                        return;
-                    }
-                    String off = b.GetMetadataItem("BLOCK_OFFSET_" + x + "_" + y, "TIFF");
-                    String size = b.GetMetadataItem("BLOCK_SIZE_" + x + "_" + y, "TIFF");
-                    if (off == null || size == null) {
-                        continue; // sparse block, or not a plain TIFF layout
-                    }
-                    long end = Long.parseLong(off) + Long.parseLong(size);
-                    if (end > length) {
-                        throw new RasterRejectedException(file, "is truncated: band " + i + " block (" + x + ","
-                                + y + ") ends at byte " + end + " but the file has " + length + " bytes");
-                    }
-                }
-            }
-        }
     }
 
     static String clean(String gdalMessage) {

@@ -29,7 +29,7 @@ public final class AwsClients {
     /**
      * CHECKSUMS: {@code when_supported} (the SDK's default: CRC32 on every upload, verified on downloads) or
      * {@code when_required} (only where the S3 API demands one). The local profile uses the latter: over loopback to
-     * the embedded server the checksums guard nothing and cost about 5 ms of CPU per image (measured, see README).
+     * the embedded server the checksums guard nothing and cost CPU on every image (README, ingest benchmark).
      */
     public static S3Client s3(String region, String endpoint, String accessKey, String secretKey, String checksums) {
         var builder = S3Client.builder()

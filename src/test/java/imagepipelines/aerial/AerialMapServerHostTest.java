@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,26 +94,20 @@ class AerialMapServerHostTest {
 
         Files.createDirectories(dir.resolve("local/s3"));
         refusing = new AclRefusingS3Server(dir.resolve("local/s3"));
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("pipelines.workflows", "aerial");
+        Map<String, String> o = TestPipelines.aerialSettings(dir, pg);
         // production's intake: S3 events on SQS (the original's COGs already in the bucket announce nothing)
         o.put("aerial.intake.poll.enabled", "false");
         o.put("aerial.intake.sqs.enabled", "true");
         o.put("aerial.queue.wait-seconds", "1");
-        o.put("aerial.retry.delay-ms", "50");
-        o.put("aerial.retry.max-delay-ms", "200");
         // the application talks to the bucket that refuses ACLs (production default: no "unsupported" excuse)
         o.put("aws.s3.endpoint", refusing.endpoint());
         o.put("aerial.acl.unsupported-ok", "false");
         o.put("aerial.location.form", "vsis3");
         o.put("aerial.download-base-url", CDN);
-        o.put("aerial.postgis.jdbc-url", pg.jdbcUrl());
-        o.put("aerial.postgis.user", pg.user());
         o.put("aerial.mapfile.postgis-connection", "service=aerial");
         o.put("aerial.mapfile.wms-url", WMS);
         o.put("aerial.mapfile.dir", mount.resolve("mapfiles").toString());
         o.put("aerial.mapfile.error-file", host.resolve("ms_error.log").toString());
-        o.put("aerial.tile-index.geopackage", dir.resolve("unused.gpkg").toString());
         o.put("aerial.compiled-index.period-ms", "1000");
         p = TestPipelines.start(dir, o);
         p.put(BUCKET, "bw/Travis/USDA_1940/frames/cog/1940_AXI-11.tif", Files.readAllBytes(orig));

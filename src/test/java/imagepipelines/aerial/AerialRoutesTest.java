@@ -1,7 +1,6 @@
 package imagepipelines.aerial;
 
 import static imagepipelines.testsupport.TestPipelines.assertDone;
-import static imagepipelines.testsupport.TestPipelines.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,34 +52,15 @@ class AerialRoutesTest {
     }
 
     static Map<String, String> overrides(EmbeddedPostgres pg) {
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("pipelines.workflows", "aerial");
-        o.put("aerial.intake.poll.enabled", "true");
-        o.put("aerial.intake.sqs.enabled", "false");
-        o.put("aerial.poll.delay-ms", "200");
-        o.put("aerial.retry.delay-ms", "50");
-        o.put("aerial.retry.max-delay-ms", "200");
-        o.put("aerial.workers", "2");
+        Map<String, String> o = TestPipelines.aerialSettings(dir, pg);
         // GDAL reads the uploads through /vsis3/ here; AerialSqsIntakeRoutesTest covers the download (the default)
         o.put("aerial.source.vsis3", "true");
-        o.put("aerial.postgis.jdbc-url", pg.jdbcUrl());
-        o.put("aerial.postgis.user", pg.user());
-        o.put("aerial.mapfile.postgis-connection", pg.conninfo());
-        o.put("aerial.tile-index.geopackage", dir.resolve("unused.gpkg").toString());
         return o;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (p != null) {
-                p.close();
-            }
-        } finally {
-            if (pg != null) {
-                pg.close();
-            }
-        }
+        TestPipelines.closeAll(p, pg);
     }
 
     static byte[] sample(String name) {
@@ -90,6 +70,22 @@ class AerialRoutesTest {
     /** Camel's NotifyBuilder: matches once the routes are done with each of these uploads (the poller's split). */
     static NotifyBuilder uploadsDone(String... keys) {
         return p.whenDone("aerial-intake-poll-bucket", e -> e.getProperty("aerialListedKey", String.class), keys);
+    }
+
+    /**
+     * Camel's NotifyBuilder: matches once a try at upload {@code key} is done that got as far as publishing its
+     * collection's mapfile; a try left for a later listing (a transient failure) stops before.
+     */
+    static NotifyBuilder uploadPublished(String key) {
+        return new NotifyBuilder(p.app.context()).fromRoute("aerial-intake-poll-bucket")
+                .filter(e -> key.equals(e.getProperty("aerialListedKey"))).wereSentTo("direct:aerial-publish-mapfile")
+                .whenDone(1).create();
+    }
+
+    /** Camel's NotifyBuilder: matches once the poller has made {@code n} more listings (its timer's exchanges). */
+    static NotifyBuilder listingsDone(int n) {
+        return new NotifyBuilder(p.app.context()).fromRoute("aerial-intake-poll-bucket")
+                .filter(TestPipelines::isWhole).whenDone(n).create();
     }
 
     static boolean has(String key) {
@@ -232,7 +228,8 @@ class AerialRoutesTest {
             assertTrue(info.is3857());
         }
         String zipKey = prefix + "cog/tile_index/Ventura_USGS_1947_frames_idx.zip";
-        await("zip with both rows", Duration.ofSeconds(20), () -> has(zipKey) && zipFeatures(zipKey) == 2);
+        assertTrue(has(zipKey), p.keys(BUCKET).toString());
+        assertEquals(2, zipFeatures(zipKey), "both rows in the zipped tile index");
         String mapfile = new String(p.get(BUCKET, "mapfiles/ventura_usgs_1947_frames.map"), java.nio.charset.StandardCharsets.UTF_8);
         assertFalse(mapfile.contains(secretKey()));
         // the two frames are far apart: look at the hillshade one
@@ -336,8 +333,10 @@ class AerialRoutesTest {
         Path work = Files.createDirectories(dir.resolve("corrupt"));
         String src = "nc/Inyo/USDA_1960/frames/georef/corrupt.tif";
         byte[] bytes = bytes(TestRasters.corruptTiles(work));
+        NotifyBuilder done = uploadsDone(src);
         p.put(BUCKET, src, bytes);
-        await("error record", Duration.ofSeconds(60), () -> has("errors/" + src + ".json"));
+        assertDone(done, Duration.ofSeconds(60), "the upload through the aerial routes");
+        assertTrue(has("errors/" + src + ".json"), p.keys(BUCKET).toString());
 
         Map<String, Object> r = errorRecord(src);
         assertEquals("aerial-reproject", r.get("stage"), r.toString());
@@ -349,25 +348,19 @@ class AerialRoutesTest {
         assertFalse(command.contains(secretKey()) || command.contains("AWS_"), "S3 keys travel in the environment");
         assertFalse(has("nc/Inyo/USDA_1960/frames/cog/corrupt.tif"));
         assertArrayEquals(bytes, p.get(BUCKET, src));
-        await("scratch removed", Duration.ofSeconds(5), () -> isEmptyQuietly(dir.resolve("scratch/aerial")));
-    }
-
-    static boolean isEmptyQuietly(Path d) {
-        try {
-            return isEmpty(d);
-        } catch (Exception e) {
-            return false;
-        }
+        assertTrue(isEmpty(dir.resolve("scratch/aerial")), "the error record's route removed the scratch files");
     }
 
     @Test
     void aCogPutStraightIntoCogIsIndexedOnceAndDoesNotLoop() throws Exception {
         String key = "nc/Marin/USDA_1970/mosaic/cog/handmade.tif";
+        NotifyBuilder done = uploadsDone(key);
         p.put(BUCKET, key, sample(TestRasters.RGB_UTM18));
-        await("row and mapfile", Duration.ofSeconds(60), () -> has("mapfiles/marin_usda_1970_mosaic.map"));
+        assertDone(done, Duration.ofSeconds(60), "the COG through the aerial routes");
+        assertTrue(has("mapfiles/marin_usda_1970_mosaic.map"), p.keys(BUCKET).toString());
         List<String> before = p.keys(BUCKET).stream().filter(k -> k.contains("Marin")).toList();
         var mapHead = p.head(BUCKET, "mapfiles/marin_usda_1970_mosaic.map");
-        Thread.sleep(2_000); // ten listings
+        assertDone(listingsDone(10), Duration.ofSeconds(30), "ten more listings");
         assertEquals(before, p.keys(BUCKET).stream().filter(k -> k.contains("Marin")).toList());
         assertEquals(mapHead.eTag(), p.head(BUCKET, "mapfiles/marin_usda_1970_mosaic.map").eTag(), "indexed once");
         assertFalse(has("errors/" + key + ".json"));
@@ -385,14 +378,16 @@ class AerialRoutesTest {
         String src = "nc/Napa/USDA_1955/frames/georef/f1.tif";
         String cog = "nc/Napa/USDA_1955/frames/cog/f1.tif";
         byte[] first = sample(TestRasters.RGB_UTM18);
+        NotifyBuilder done = uploadsDone(src);
         p.put(BUCKET, src, first);
-        await("COG", Duration.ofSeconds(60), () -> has(cog) && has("mapfiles/napa_usda_1955_frames.map"));
+        assertDone(done, Duration.ofSeconds(60), "the upload through the aerial routes");
+        assertTrue(has(cog) && has("mapfiles/napa_usda_1955_frames.map"), p.keys(BUCKET).toString());
         var cogHead = p.head(BUCKET, cog);
         byte[] mapBefore = p.get(BUCKET, "mapfiles/napa_usda_1955_frames.map");
         List<String> keysBefore = p.keys(BUCKET);
 
         p.put(BUCKET, src, first); // same bytes again
-        Thread.sleep(2_000);
+        assertDone(listingsDone(10), Duration.ofSeconds(30), "ten more listings");
         assertEquals(cogHead.eTag(), p.head(BUCKET, cog).eTag());
         assertEquals(cogHead.lastModified(), p.head(BUCKET, cog).lastModified(), "not written again");
         assertEquals(keysBefore, p.keys(BUCKET));
@@ -405,10 +400,12 @@ class AerialRoutesTest {
         TestRasters.run("gdal_translate", "-q", "-srcwin", "0", "0", "400", "718",
                 TestRasters.sample(work, TestRasters.RGB_UTM18).toString(), west.toString());
         Envelope wide = new PostgisTileIndex(pg.dataSource()).extent("napa_usda_1955_frames").orElseThrow();
+        NotifyBuilder again = uploadsDone(src);
         p.put(BUCKET, src, bytes(west));
-        await("new COG", Duration.ofSeconds(60), () -> !cogHead.eTag().equals(p.head(BUCKET, cog).eTag()));
-        await("row replaced", Duration.ofSeconds(20), () -> new PostgisTileIndex(pg.dataSource())
-                .extent("napa_usda_1955_frames").orElseThrow().width() < wide.width() * 0.7);
+        assertDone(again, Duration.ofSeconds(60), "the new version through the aerial routes");
+        assertFalse(cogHead.eTag().equals(p.head(BUCKET, cog).eTag()), "a new COG");
+        double width = new PostgisTileIndex(pg.dataSource()).extent("napa_usda_1955_frames").orElseThrow().width();
+        assertTrue(width < wide.width() * 0.7, "row replaced: " + width + " vs " + wide.width());
         assertEquals(List.of("f1.tif"), rows("napa_usda_1955_frames"));
         assertTrue(validate(cog).valid());
         assertTrue(p.keys(BUCKET).stream().noneMatch(k -> k.startsWith("errors/nc/Napa")), p.keys(BUCKET).toString());
@@ -431,8 +428,9 @@ class AerialRoutesTest {
         p.app.context().getManagementStrategy().addEventNotifier(attempts);
         pg.pause();
         try {
+            NotifyBuilder tried = uploadsDone(src);
             p.put(BUCKET, src, sample(TestRasters.RGB_UTM18));
-            Thread.sleep(4_000); // several listings, each retried with backoff
+            assertDone(tried, Duration.ofSeconds(60), "a try of the upload, retried and left in place");
             assertEquals(3, highestAttempt.get(), "retries per try (aerial.retry.max)");
             assertFalse(has("errors/" + src + ".json"), "a database outage is not the upload's fault");
             assertFalse(has("mapfiles/lake_usda_1958_frames.map"));
@@ -441,13 +439,10 @@ class AerialRoutesTest {
             pg.resume();
             p.app.context().getManagementStrategy().removeEventNotifier(attempts);
         }
-        await("row and mapfile once the database is back", Duration.ofSeconds(60), () -> {
-            try {
-                return has("mapfiles/lake_usda_1958_frames.map") && rows("lake_usda_1958_frames").size() == 1;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        // a try that began before the resume may still fail: the first that publishes the mapfile counts
+        assertDone(uploadPublished(src), Duration.ofSeconds(60), "the upload once the database is back");
+        assertTrue(has("mapfiles/lake_usda_1958_frames.map"), p.keys(BUCKET).toString());
+        assertEquals(List.of("outage.tif"), rows("lake_usda_1958_frames"));
         assertTrue(validate("nc/Lake/USDA_1958/frames/cog/outage.tif").valid());
         assertFalse(has("errors/" + src + ".json"));
     }

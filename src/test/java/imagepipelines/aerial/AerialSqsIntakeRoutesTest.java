@@ -1,5 +1,6 @@
 package imagepipelines.aerial;
 
+import static imagepipelines.testsupport.TestPipelines.assertDone;
 import static imagepipelines.testsupport.TestPipelines.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +19,7 @@ import java.util.stream.Stream;
 import imagepipelines.testsupport.S3Events;
 import imagepipelines.testsupport.TestPipelines;
 import imagepipelines.testsupport.TestRasters;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,11 +62,25 @@ class AerialSqsIntakeRoutesTest {
         }
     }
 
-    static void notify(String key) {
-        notify(key, "ObjectCreated:Put");
+    /** Sends an ObjectCreated event for each key and waits until the routes are done with each message. */
+    static void notifyAndAwait(String... keys) {
+        sendAndAwait(java.util.Arrays.stream(keys).map(k -> event(k, "ObjectCreated:Put")).toArray(String[]::new));
     }
 
-    static void notify(String key, String eventName) {
+    /**
+     * Sends these message bodies and waits, with Camel's NotifyBuilder, until aerial-intake-s3-events is done with a
+     * message of each (the route takes a message through the whole pipeline before it completes).
+     */
+    static void sendAndAwait(String... bodies) {
+        NotifyBuilder done = p.whenDone("aerial-intake-s3-events", e -> TestPipelines.isWhole(e)
+                ? e.getProperty("sqsReceivedBody", String.class) : null, bodies);
+        for (String body : bodies) {
+            p.stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+        }
+        assertDone(done, Duration.ofSeconds(90), bodies.length + " message(s) through aerial-intake-s3-events");
+    }
+
+    static String event(String key, String eventName) {
         String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
         String event = """
             {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-west-2",
@@ -73,13 +89,14 @@ class AerialSqsIntakeRoutesTest {
                     "bucket":{"name":"%s","arn":"arn:aws:s3:::%s"},
                     "object":{"key":"%s","size":1234,"eTag":"0123456789abcdef","sequencer":"0055AED6DCD90281E5"}}}]}
             """.formatted(eventName, BUCKET, BUCKET, encoded);
-        p.stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(event));
+        return event;
     }
 
     static boolean has(String key) {
         return p.keys(BUCKET).contains(key);
     }
 
+    /** The consumer deletes a message in its on-completion hook, which may run just after the notify matched. */
     static boolean queueEmpty() {
         Map<String, String> a = p.stack.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNamesWithStrings(
                 "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
@@ -92,11 +109,10 @@ class AerialSqsIntakeRoutesTest {
         String cog = "nc/San Luis Obispo/USDA_1949/mosaic/cog/Landsat scene+1.tif";
         byte[] rgb = TestPipelines.resource("/geotiff/" + TestRasters.RGB_UTM18);
         p.put(BUCKET, src, rgb);
-        notify(src);
-        // mapfiles/<table>.map: one name for the mapfile and the table, spaces as '_' (issue 17 item 9; the
-        // original's maintenance job pairs mapfiles and tables by it)
-        await("COG and mapfile", Duration.ofSeconds(60),
-                () -> has(cog) && has("mapfiles/san_luis_obispo_usda_1949_mosaic.map"));
+        notifyAndAwait(src);
+        // mapfiles/<table>.map: one name for the mapfile and the table, spaces as '_' (the original's maintenance
+        // job pairs mapfiles and tables by it)
+        assertTrue(has(cog) && has("mapfiles/san_luis_obispo_usda_1949_mosaic.map"), p.keys(BUCKET).toString());
         await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
         Path local = dir.resolve("cog.tif");
         Files.write(local, p.get(BUCKET, cog));
@@ -119,7 +135,7 @@ class AerialSqsIntakeRoutesTest {
 
         // the same event again (S3 delivers at least once): nothing is written again
         var cogHead = p.head(BUCKET, cog);
-        notify(src);
+        notifyAndAwait(src);
         await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
         assertEquals(cogHead.lastModified(), p.head(BUCKET, cog).lastModified());
         assertEquals(1, new GeoPackageTileIndex(gpkg).entries("San Luis Obispo_USDA_1949_mosaic").size());
@@ -127,10 +143,8 @@ class AerialSqsIntakeRoutesTest {
         // an event for a scan: made public-read, nothing else; an event for our own COG: ignored
         String scan = "nc/San Luis Obispo/USDA_1949/mosaic/scanned/Landsat scene+1.tif";
         p.put(BUCKET, scan, rgb);
-        notify(scan);
-        notify(cog);
+        notifyAndAwait(scan, cog);
         await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
-        Thread.sleep(500);
         assertTrue(p.s3().getObjectAcl(r -> r.bucket(BUCKET).key(scan)).grants().stream()
                 .anyMatch(g -> g.grantee().uri() != null && g.grantee().uri().endsWith("AllUsers")), "public-read");
         assertArrayEquals(rgb, p.get(BUCKET, scan));
@@ -146,13 +160,12 @@ class AerialSqsIntakeRoutesTest {
         Map<String, String> messages = new java.util.LinkedHashMap<>();
         messages.put(prefix + "sns 1+2.tif", S3Events.sns(S3Events.notification(BUCKET, prefix + "sns 1+2.tif")));
         messages.put(prefix + "eventbridge 1+2.tif", S3Events.eventBridge(BUCKET, prefix + "eventbridge 1+2.tif"));
-        for (Map.Entry<String, String> m : messages.entrySet()) {
-            p.put(BUCKET, m.getKey(), tif);
-            p.stack.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(m.getValue()));
+        messages.keySet().forEach(k -> p.put(BUCKET, k, tif));
+        sendAndAwait(messages.values().toArray(String[]::new));
+        for (String k : messages.keySet()) {
+            assertTrue(p.s3().getObjectAcl(r -> r.bucket(BUCKET).key(k)).grants().stream()
+                    .anyMatch(g -> g.grantee().uri() != null && g.grantee().uri().endsWith("AllUsers")), "public-read: " + k);
         }
-        await("public-read", Duration.ofSeconds(30), () -> messages.keySet().stream().allMatch(k ->
-                p.s3().getObjectAcl(r -> r.bucket(BUCKET).key(k)).grants().stream()
-                        .anyMatch(g -> g.grantee().uri() != null && g.grantee().uri().endsWith("AllUsers"))));
         await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
         assertFalse(p.keys(BUCKET).stream().anyMatch(k -> k.startsWith("errors/nc/Kern")), p.keys(BUCKET).toString());
     }
@@ -161,8 +174,8 @@ class AerialSqsIntakeRoutesTest {
     void aBadUploadAnnouncedByAnEventGetsItsErrorRecordAndTheMessageIsDeleted() throws Exception {
         String src = "bw/Inyo/USGS_1944/frames/georef/notes.tif";
         p.put(BUCKET, src, "not a tiff\n".getBytes(StandardCharsets.UTF_8));
-        notify(src);
-        await("error record", Duration.ofSeconds(30), () -> has("errors/" + src + ".json"));
+        notifyAndAwait(src);
+        assertTrue(has("errors/" + src + ".json"), p.keys(BUCKET).toString());
         await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
         String record = new String(p.get(BUCKET, "errors/" + src + ".json"), StandardCharsets.UTF_8);
         assertTrue(record.contains("not a raster GDAL can read"), record);
@@ -187,43 +200,35 @@ class AerialSqsIntakeRoutesTest {
         byte[] rgb = TestPipelines.resource("/geotiff/" + TestRasters.RGB_UTM18);
         // through the pipeline
         p.put(BUCKET, prefix + "georef/made.tif", rgb);
-        notify(prefix + "georef/made.tif");
-        await("COG", Duration.ofSeconds(60), () -> has(prefix + "cog/made.tif") && has(zipKey));
+        notifyAndAwait(prefix + "georef/made.tif");
+        assertTrue(has(prefix + "cog/made.tif") && has(zipKey), p.keys(BUCKET).toString());
         // by hand, straight into cog/ (as the original's sandbox scripts did)
         Path local = dir.resolve("handmade.tif");
         new CogConverter().convert(BandMode.NC, TestRasters.sample(dir, TestRasters.RGB_UTM18), local);
         p.put(BUCKET, prefix + "cog/handmade.tif", Files.readAllBytes(local));
-        notify(prefix + "cog/handmade.tif");
-        await("two rows", Duration.ofSeconds(60),
-                () -> new GeoPackageTileIndex(gpkg).entries(collection).size() == 2);
+        notifyAndAwait(prefix + "cog/handmade.tif");
+        assertEquals(2, new GeoPackageTileIndex(gpkg).entries(collection).size());
         await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
         TileIndexEntry hand = new GeoPackageTileIndex(gpkg).entries(collection).get(0);
         assertEquals("handmade.tif", hand.name());
         assertEquals("EPSG:3857", hand.srcSrs());
         assertEquals("MULTIPLE", hand.date());
-        await("zip with both", Duration.ofSeconds(20), () -> {
-            try {
-                return zipFeatures(zipKey) == 2;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        assertEquals(2, zipFeatures(zipKey), "zip with both");
         // the pipeline's own COG announced again: not indexed twice, nothing written
         var zipHead = p.head(BUCKET, zipKey);
-        notify(prefix + "cog/made.tif");
+        notifyAndAwait(prefix + "cog/made.tif");
         await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
         assertEquals(zipHead.eTag(), p.head(BUCKET, zipKey).eTag());
 
         // deleted: the row goes, the downloads and the mapfile follow
         p.s3().deleteObject(r -> r.bucket(BUCKET).key(prefix + "cog/handmade.tif"));
-        notify(prefix + "cog/handmade.tif", "ObjectRemoved:Delete");
-        await("row removed", Duration.ofSeconds(30),
-                () -> new GeoPackageTileIndex(gpkg).entries(collection).size() == 1);
+        sendAndAwait(event(prefix + "cog/handmade.tif", "ObjectRemoved:Delete"));
+        assertEquals(1, new GeoPackageTileIndex(gpkg).entries(collection).size(), "row removed");
         await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
         assertEquals("made.tif", new GeoPackageTileIndex(gpkg).entries(collection).get(0).name());
         assertEquals(1, zipFeatures(zipKey));
         // a removal event for an object that exists again (a later upload) changes nothing
-        notify(prefix + "cog/made.tif", "ObjectRemoved:Delete");
+        sendAndAwait(event(prefix + "cog/made.tif", "ObjectRemoved:Delete"));
         await("queue drained", Duration.ofSeconds(30), AerialSqsIntakeRoutesTest::queueEmpty);
         assertEquals(1, new GeoPackageTileIndex(gpkg).entries(collection).size());
         assertFalse(p.keys(BUCKET).stream().anyMatch(k -> k.startsWith("errors/nc/Marin")), p.keys(BUCKET).toString());
@@ -242,11 +247,9 @@ class AerialSqsIntakeRoutesTest {
         p.put(BUCKET, empty, new byte[0]);
         p.put(BUCKET, garbage, "GIF89a, not a tiff at all".getBytes(StandardCharsets.UTF_8));
         p.put(BUCKET, sameName, "also not a tiff".getBytes(StandardCharsets.UTF_8));
-        notify(empty);
-        notify(garbage);
-        notify(sameName);
-        await("error records", Duration.ofSeconds(30), () -> has("errors/" + empty + ".json")
-                && has("errors/" + garbage + ".json") && has("errors/" + sameName + ".json"));
+        notifyAndAwait(empty, garbage, sameName);
+        assertTrue(has("errors/" + empty + ".json") && has("errors/" + garbage + ".json")
+                && has("errors/" + sameName + ".json"), p.keys(BUCKET).toString());
         com.fasterxml.jackson.databind.JsonNode e = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(p.get(BUCKET, "errors/" + empty + ".json"));
         assertTrue(e.path("reason").asText().contains("is empty (0 bytes)"), e.toString());

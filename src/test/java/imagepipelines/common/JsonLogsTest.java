@@ -1,9 +1,6 @@
 package imagepipelines.common;
 
-import static imagepipelines.testsupport.TestPipelines.DEADLETTER;
 import static imagepipelines.testsupport.TestPipelines.INGESTION;
-import static imagepipelines.testsupport.TestPipelines.PARKINGLOT;
-import static imagepipelines.testsupport.TestPipelines.SERVING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,9 +38,7 @@ class JsonLogsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.start(dir.resolve("local"));
-        stack.createBuckets(List.of(INGESTION, SERVING, PARKINGLOT, DEADLETTER));
-        LocalStack.createQueueWithDeadLetter(stack.sqs(), QUEUE, 5, 720);
+        stack = ChildJvm.ingestStack(dir, QUEUE);
     }
 
     @AfterAll

@@ -136,15 +136,7 @@ class MetricsScrapeTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (p != null) {
-                p.close();
-            }
-        } finally {
-            if (faces != null) {
-                faces.close();
-            }
-        }
+        TestPipelines.closeAll(p, faces);
     }
 
     @Test

@@ -1,30 +1,28 @@
 package imagepipelines.common;
 
-import static imagepipelines.testsupport.TestPipelines.DEADLETTER;
 import static imagepipelines.testsupport.TestPipelines.INGESTION;
-import static imagepipelines.testsupport.TestPipelines.PARKINGLOT;
-import static imagepipelines.testsupport.TestPipelines.SERVING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import imagepipelines.local.LocalStack;
+import imagepipelines.testsupport.ChildJvm;
+import imagepipelines.testsupport.S3Events;
 import imagepipelines.testsupport.TestPipelines;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The application as a separate process with the production intake (SQS long polling) on the embedded stack of this
@@ -40,9 +38,7 @@ class SigtermShutdownTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.start(dir.resolve("local"));
-        stack.createBuckets(List.of(INGESTION, SERVING, PARKINGLOT, DEADLETTER));
-        LocalStack.createQueueWithDeadLetter(stack.sqs(), QUEUE, 5, 720);
+        stack = ChildJvm.ingestStack(dir, QUEUE);
     }
 
     @AfterAll
@@ -51,60 +47,65 @@ class SigtermShutdownTest {
     }
 
     /** The app's main class in a child JVM, configured through environment variables only (as in a container). */
-    static Process startApp(int port, Map<String, String> extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "imagepipelines.cli.Cli", "run"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("app-" + port + ".log").toFile());
-        Map<String, String> env = pb.environment();
-        env.putAll(imagepipelines.testsupport.ChildJvm.ingestWorkerEnv(stack.properties(), dir, port));
+    static ChildJvm startApp(int port, Map<String, String> extra) throws Exception {
+        Map<String, String> env = new HashMap<>(ChildJvm.ingestWorkerEnv(stack.properties(), dir, port));
         env.putAll(extra);
-        return pb.start();
-    }
-
-    static void awaitReady(Process app, int port) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            assertTrue(app.isAlive(), "the app exited during start-up: " + log(port));
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+        ChildJvm app = ChildJvm.start(dir, "app-" + port, List.of("run"), env);
+        try {
+            app.awaitReady(port, Duration.ofSeconds(120));
+            return app;
+        } catch (Exception | AssertionError e) {
+            app.close();
+            throw e;
         }
-        throw new AssertionError("not ready in 120 s: " + log(port));
     }
 
-    static String log(int port) throws IOException {
-        return java.nio.file.Files.readString(dir.resolve("app-" + port + ".log"));
+    static String queueUrl() {
+        return stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
+    }
+
+    /**
+     * An app with a 4 s shutdown timeout, busy with upload {@code key} (its S3 event sent with {@code attributes}):
+     * every Animl API call hangs 60 s, so the image cannot finish before the stop. Returns once the app holds the
+     * message (in flight on the queue).
+     */
+    static ChildJvm busyApp(String key, Map<String, MessageAttributeValue> attributes) throws Exception {
+        int port = TestPipelines.freePort();
+        stack.api().delayNext(1000, 60_000);
+        ChildJvm app = startApp(port, Map.of("CAMEL_MAIN_SHUTDOWN_TIMEOUT", "4", "ANIML_API_TIMEOUT_SECONDS", "120"));
+        try {
+            stack.s3().putObject(r -> r.bucket(INGESTION).key(key),
+                    RequestBody.fromBytes(TestPipelines.resource("/camera-trap/reconyx_hc550_small.jpg")));
+            stack.sqs().sendMessage(r -> r.queueUrl(queueUrl()).messageBody(S3Events.notification(INGESTION, key))
+                    .messageAttributes(attributes));
+            TestPipelines.await("the app is calling the (hanging) API", Duration.ofSeconds(60),
+                    () -> stack.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl()).attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes().values()
+                            .stream().anyMatch("1"::equals));
+            return app;
+        } catch (Exception | AssertionError e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    /** What another consumer receives within 5 s, with the receive count and the requeue attribute. */
+    static List<Message> receiveFromAnotherConsumer() {
+        return stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl()).waitTimeSeconds(5)
+                .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")
+                .messageAttributeNames(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE)).messages();
     }
 
     /** Regression: an idle instance took 18 s to exit after SIGTERM (the 20 s SQS long poll it waited out). */
     @Test
     void idleInstanceWithSqsIntakeExitsWithinThreeSecondsOfSigterm() throws Exception {
-        int port = TestPipelines.freePort();
-        Process app = startApp(port, Map.of());
-        try {
-            awaitReady(app, port);
+        try (ChildJvm app = startApp(TestPipelines.freePort(), Map.of())) {
             // let every consumer be inside a long poll
             Thread.sleep(3000);
-            long t0 = System.nanoTime();
-            app.destroy();
-            boolean exited = app.waitFor(60, TimeUnit.SECONDS);
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            double seconds = app.sigterm(Duration.ofSeconds(60));
             System.out.printf(Locale.ROOT, "idle instance with SQS intake: exit %.2f s after SIGTERM%n", seconds);
-            assertTrue(exited, "still running 60 s after SIGTERM");
-            assertTrue(seconds < 3.0, String.format(Locale.ROOT, "exit took %.2f s after SIGTERM:%n%s", seconds, log(port)));
-            assertTrue(log(port).contains("shutdown"), "Camel shut down in order: " + log(port));
-        } finally {
-            app.destroyForcibly();
+            assertTrue(seconds < 3.0, String.format(Locale.ROOT, "exit took %.2f s after SIGTERM:%n%s", seconds, app.log()));
+            assertTrue(app.log().contains("shutdown"), "Camel shut down in order: " + app.log());
         }
     }
 
@@ -114,46 +115,26 @@ class SigtermShutdownTest {
      */
     @Test
     void messageUnfinishedAtShutdownTimeoutIsReleasedForAnotherReplica() throws Exception {
-        int port = TestPipelines.freePort();
-        // every Animl API call hangs 60 s: the image cannot finish within the 4 s shutdown timeout
-        stack.api().delayNext(1000, 60_000);
-        Process app = startApp(port, Map.of("CAMEL_MAIN_SHUTDOWN_TIMEOUT", "4", "ANIML_API_TIMEOUT_SECONDS", "120"));
-        try {
-            awaitReady(app, port);
-            String queueUrl = stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
-            stack.s3().putObject(r -> r.bucket(INGESTION).key("cam/stuck.jpg"), software.amazon.awssdk.core.sync
-                    .RequestBody.fromBytes(TestPipelines.resource("/camera-trap/reconyx_hc550_small.jpg")));
-            stack.sqs().sendMessage(r -> r.queueUrl(queueUrl)
-                    .messageBody(imagepipelines.testsupport.S3Events.notification(INGESTION, "cam/stuck.jpg")));
-            TestPipelines.await("the app is calling the (hanging) API", java.time.Duration.ofSeconds(60),
-                    () -> stack.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-                            software.amazon.awssdk.services.sqs.model.QueueAttributeName
-                                    .APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes().values().stream()
-                            .anyMatch("1"::equals));
+        try (ChildJvm app = busyApp("cam/stuck.jpg", Map.of())) {
             Thread.sleep(3000);
-            assertTrue(stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages().isEmpty(),
+            assertTrue(stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl()).waitTimeSeconds(1)).messages().isEmpty(),
                     "the message is invisible while the app works on it");
 
             long t0 = System.nanoTime();
-            app.destroy();
-            assertTrue(app.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
-            double exit = (System.nanoTime() - t0) / 1e9;
-            var got = stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5)
-                    .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")
-                    .messageAttributeNames(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE)).messages();
+            double exit = app.sigterm(Duration.ofSeconds(60));
+            List<Message> got = receiveFromAnotherConsumer();
             double seen = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "busy instance: exit %.2f s after SIGTERM (shutdown timeout 4 s); message"
                     + " received by another consumer %.2f s after SIGTERM%n", exit, seen);
-            assertEquals(1, got.size(), "the unfinished message is visible again at once: " + log(port));
-            assertTrue(log(port).contains("not finished after"), log(port));
+            assertEquals(1, got.size(), "the unfinished message is visible again at once: " + app.log());
+            assertTrue(app.log().contains("not finished after"), app.log());
             // regression: the stop used up one of the DLQ's 5 receives (ChangeMessageVisibility 0 keeps the count);
             // sent again as a new message, this is its first receive, and the body is the same S3 event
             assertEquals("1", got.get(0).attributesAsStrings().get("ApproximateReceiveCount"));
             assertEquals("1", got.get(0).messageAttributes().get(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE).stringValue());
-            assertEquals(imagepipelines.testsupport.S3Events.notification(INGESTION, "cam/stuck.jpg"), got.get(0).body());
-            stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(got.get(0).receiptHandle()));
+            assertEquals(S3Events.notification(INGESTION, "cam/stuck.jpg"), got.get(0).body());
+            stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl()).receiptHandle(got.get(0).receiptHandle()));
         } finally {
-            app.destroyForcibly();
             stack.api().reset();
         }
     }
@@ -165,36 +146,17 @@ class SigtermShutdownTest {
      */
     @Test
     void messageAlreadyRequeuedMaxTimesIsOnlyMadeVisibleAgain() throws Exception {
-        int port = TestPipelines.freePort();
-        stack.api().delayNext(1000, 60_000);
-        Process app = startApp(port, Map.of("CAMEL_MAIN_SHUTDOWN_TIMEOUT", "4", "ANIML_API_TIMEOUT_SECONDS", "120"));
-        try {
-            awaitReady(app, port);
-            String queueUrl = stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
-            stack.s3().putObject(r -> r.bucket(INGESTION).key("cam/stuck-again.jpg"), software.amazon.awssdk.core.sync
-                    .RequestBody.fromBytes(TestPipelines.resource("/camera-trap/reconyx_hc550_small.jpg")));
-            stack.sqs().sendMessage(r -> r.queueUrl(queueUrl)
-                    .messageBody(imagepipelines.testsupport.S3Events.notification(INGESTION, "cam/stuck-again.jpg"))
-                    .messageAttributes(Map.of(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE,
-                            software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder().dataType("Number")
-                                    .stringValue("3").build())));
-            TestPipelines.await("the app is calling the (hanging) API", java.time.Duration.ofSeconds(60),
-                    () -> stack.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-                            software.amazon.awssdk.services.sqs.model.QueueAttributeName
-                                    .APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes().values().stream()
-                            .anyMatch("1"::equals));
-            app.destroy();
-            assertTrue(app.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM");
-            var got = stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5)
-                    .messageSystemAttributeNamesWithStrings("ApproximateReceiveCount")
-                    .messageAttributeNames(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE)).messages();
-            assertEquals(1, got.size(), "visible again at once: " + log(port));
+        Map<String, MessageAttributeValue> requeuedThrice = Map.of(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE,
+                MessageAttributeValue.builder().dataType("Number").stringValue("3").build());
+        try (ChildJvm app = busyApp("cam/stuck-again.jpg", requeuedThrice)) {
+            app.sigterm(Duration.ofSeconds(60));
+            List<Message> got = receiveFromAnotherConsumer();
+            assertEquals(1, got.size(), "visible again at once: " + app.log());
             assertEquals("2", got.get(0).attributesAsStrings().get("ApproximateReceiveCount"), "this stop counted");
             assertEquals("3", got.get(0).messageAttributes().get(SqsReleaseOnShutdown.REQUEUES_ATTRIBUTE).stringValue());
-            assertTrue(log(port).contains("made visible again (counts as a receive)"), log(port));
-            stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(got.get(0).receiptHandle()));
+            assertTrue(app.log().contains("made visible again (counts as a receive)"), app.log());
+            stack.sqs().deleteMessage(r -> r.queueUrl(queueUrl()).receiptHandle(got.get(0).receiptHandle()));
         } finally {
-            app.destroyForcibly();
             stack.api().reset();
         }
     }

@@ -1,9 +1,6 @@
 package imagepipelines.common;
 
-import static imagepipelines.testsupport.TestPipelines.DEADLETTER;
 import static imagepipelines.testsupport.TestPipelines.INGESTION;
-import static imagepipelines.testsupport.TestPipelines.PARKINGLOT;
-import static imagepipelines.testsupport.TestPipelines.SERVING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,9 +56,7 @@ class TracesOtlpTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.start(dir.resolve("local"));
-        stack.createBuckets(List.of(INGESTION, SERVING, PARKINGLOT, DEADLETTER));
-        LocalStack.createQueueWithDeadLetter(stack.sqs(), QUEUE, 5, 720);
+        stack = ChildJvm.ingestStack(dir, QUEUE);
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/v1/traces", http -> {
             try (http) {

@@ -1,7 +1,6 @@
 package imagepipelines.faces;
 
-import static imagepipelines.testsupport.TestPipelines.await;
-import static imagepipelines.testsupport.TestPipelines.resource;
+import static imagepipelines.testsupport.TestPipelines.assertDone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +17,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import imagepipelines.local.FakeFaceApi;
 import imagepipelines.testsupport.TestPipelines;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,21 +37,16 @@ class FacesHttpIntakeRoutesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        api = new FakeFaceApi(0);
-        api.photo("a.webp", resource("/faces/astronaut-1200x900.webp"));
-        p = TestPipelines.start(dir, Map.of("pipelines.workflows", "faces", "pipelines.local.queues", QUEUE + "," + QUEUE + "-posts",
-                "faces.queue.wait-seconds", "1", "faces.allowed-hosts", "127.0.0.1", "faces.warm-up-rounds", "1",
-                "faces.intake.http.secret", "s3cret-key", "faces.intake.http.forward-to-queue", "true"));
+        api = TestPipelines.photoHost();
+        Map<String, String> o = TestPipelines.facesSettings(QUEUE);
+        o.put("faces.intake.http.secret", "s3cret-key");
+        o.put("faces.intake.http.forward-to-queue", "true");
+        p = TestPipelines.start(dir, o);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (p != null) {
-            p.close();
-        }
-        if (api != null) {
-            api.close();
-        }
+        TestPipelines.closeAll(p, api);
     }
 
     static HttpResponse<String> post(String body, String auth) throws Exception {
@@ -72,14 +67,15 @@ class FacesHttpIntakeRoutesTest {
         assertEquals(401, post(body, null).statusCode());
         assertEquals(401, post(body, "Bearer wrong").statusCode());
         assertEquals(400, post("{}", "Bearer s3cret-key").statusCode());
+        NotifyBuilder posted = FacesNotify.postsDone(p, token);
         HttpResponse<String> ok = post(body, "Bearer s3cret-key");
         assertEquals(202, ok.statusCode(), ok.body());
         String id = JSON.readTree(ok.body()).get("request_id").asText();
         String sqsId = id;
         FacesJobs steps = p.app.context().getRegistry().lookupByNameAndType("facesJobs", FacesJobs.class);
         // the id answered is the SQS message id, under which the queue consumer processes the request
-        await("processed from the queue", Duration.ofSeconds(60), () -> steps.finished(sqsId) != null);
-        assertNotNull(steps.finished(sqsId));
+        assertDone(posted, Duration.ofSeconds(60), "the post through faces-post-encodings");
+        assertNotNull(steps.finished(sqsId), "finished under the SQS message id");
         assertEquals("done", api.target("reference", 7).state);
         assertEquals(1, api.target("reference", 7).encodings.size());
         assertTrue(id.matches("[0-9a-fA-F-]{36}"), id);

@@ -1,6 +1,6 @@
 package imagepipelines.faces;
 
-import static imagepipelines.testsupport.TestPipelines.await;
+import static imagepipelines.testsupport.TestPipelines.assertDone;
 import static imagepipelines.testsupport.TestPipelines.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,6 +29,7 @@ import imagepipelines.faces.model.FaceAnalyzer;
 import imagepipelines.local.FakeFaceApi;
 import imagepipelines.local.LocalStack;
 import imagepipelines.testsupport.TestPipelines;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,12 +75,7 @@ class FacesLambdaIntakeRoutesTest {
         api = new FakeFaceApi(0);
         api.photo("astronaut.webp", resource("/faces/astronaut-1200x900.webp"));
         api.photo("group.jpg", resource("/faces/group-6faces.jpg"));
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("pipelines.workflows", "faces");
-        o.put("pipelines.local.queues", QUEUE + "," + QUEUE + "-posts");
-        o.put("faces.queue.wait-seconds", "1");
-        o.put("faces.allowed-hosts", "127.0.0.1");
-        o.put("faces.warm-up-rounds", "1");
+        Map<String, String> o = TestPipelines.facesSettings(QUEUE);
         o.put("faces.intake.lambda.function-name", FUNCTION);
         // a second key pair, as during a rotation
         o.put("faces.intake.lambda.access-key", "AKIAOTHERKEY00000000:other-secret," + KEY_ID + ":" + SECRET);
@@ -90,12 +86,7 @@ class FacesLambdaIntakeRoutesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (p != null) {
-            p.close();
-        }
-        if (api != null) {
-            api.close();
-        }
+        TestPipelines.closeAll(p, api);
     }
 
     /** One boto3 invoke in a child process; its outcome as printed by lambda_invoke.py. */
@@ -136,6 +127,11 @@ class FacesLambdaIntakeRoutesTest {
         }
     }
 
+    /** Camel's NotifyBuilder: a post of each source delivered by faces-post-encodings. */
+    static NotifyBuilder postsDone(Src... sources) {
+        return FacesNotify.postsDone(p, java.util.Arrays.stream(sources).map(Src::token).toArray(String[]::new));
+    }
+
     static Src expect(String type, String photo) {
         long pk = PKS.incrementAndGet();
         String token = ("t" + pk + "x").repeat(10).substring(0, 40);
@@ -167,13 +163,15 @@ class FacesLambdaIntakeRoutesTest {
     void eventWithAnArnIsQueuedAnd202AndTheEncodingsOfRealPhotosArrive() throws Exception {
         Src reference = expect("reference", "astronaut.webp");
         Src group = expect("photo", "group.jpg");
+        NotifyBuilder posted = postsDone(reference, group);
         JsonNode r = invoke(Map.of("payload", request(reference, group)));
         assertEquals(202, r.get("StatusCode").asInt(), r::toString);
         assertEquals("", r.get("Payload").asText());
         // the request id Lambda answers is the SQS message id, under which the queue consumer processes it
         String requestId = r.get("RequestId").asText();
         assertTrue(requestId.matches("[0-9a-f-]{36}"), requestId);
-        await("encodings posted", Duration.ofSeconds(90), () -> steps.finished(requestId) != null);
+        assertDone(posted, Duration.ofSeconds(90), "both posts through faces-post-encodings");
+        assertNotNull(steps.finished(requestId), "request " + requestId + " finished with its last post");
         assertEquals(2, steps.finished(requestId).succeededCount(), () -> steps.finished(requestId).outcomes().toString());
         FakeFaceApi.Target ref = api.target("reference", reference.pk);
         assertEquals("done", ref.state);
@@ -196,10 +194,12 @@ class FacesLambdaIntakeRoutesTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_ID, SECRET)))
                 .build()) {
             SdkBytes payload = SdkBytes.fromUtf8String(JSON.writeValueAsString(request(s)));
+            NotifyBuilder posted = postsDone(s);
             InvokeResponse r = lambda.invoke(b -> b.functionName("face-encodings-test").invocationType(InvocationType.EVENT)
                     .payload(payload));
             assertEquals(202, r.statusCode());
-            await("encodings posted", Duration.ofSeconds(90), () -> "done".equals(api.target("reference", s.pk).state));
+            assertDone(posted, Duration.ofSeconds(90), "the post through faces-post-encodings");
+            assertEquals("done", api.target("reference", s.pk).state);
             LambdaException wrong = org.junit.jupiter.api.Assertions.assertThrows(LambdaException.class,
                     () -> lambda.invoke(b -> b.functionName("face-encodings-test").invocationType(InvocationType.DRY_RUN)
                             .overrideConfiguration(o -> o.credentialsProvider(StaticCredentialsProvider.create(
@@ -215,7 +215,7 @@ class FacesLambdaIntakeRoutesTest {
         int photoRequests = api.photoRequests();
         JsonNode r = invoke(Map.of("type", "DryRun", "payload", request(s)));
         assertEquals(204, r.get("StatusCode").asInt(), r::toString);
-        Thread.sleep(1500);
+        Thread.sleep(1500); // no route may run for a dry run, so no completion to wait for
         assertEquals(photoRequests, api.photoRequests());
         assertEquals("awaiting", api.target("photo", s.pk).state);
     }
@@ -243,7 +243,7 @@ class FacesLambdaIntakeRoutesTest {
         assertEquals(403, unsigned.statusCode());
         assertEquals("MissingAuthenticationTokenException", unsigned.headers().firstValue("x-amzn-ErrorType").orElse(""));
         assertEquals("{\"message\":\"Missing Authentication Token\"}", unsigned.body());
-        Thread.sleep(1500);
+        Thread.sleep(1500); // no route may run for a refused call, so no completion to wait for
         assertEquals("awaiting", api.target("photo", s.pk).state);
         assertTrue(api.posts("photo", s.pk).isEmpty());
     }
@@ -263,9 +263,10 @@ class FacesLambdaIntakeRoutesTest {
     void malformedPayloadsAre400AndNothingIsQueuedWhileEmptySourcesAre202() throws Exception {
         // the queue consumer is stopped so that anything queued stays countable
         p.app.context().getRouteController().stopRoute("faces-intake-sqs");
+        Src s = expect("photo", "astronaut.webp");
+        NotifyBuilder posted = null;
         try {
             assertEquals(0, queued());
-            Src s = expect("photo", "astronaut.webp");
             Map<String, Object> noToken = Map.of("api_url", api.url(), "sources", List.of(Map.of("pk", s.pk,
                     "type", "photo", "photo_url", api.photoUrl("astronaut.webp"))));
             JsonNode r = invoke(Map.of("payload", noToken));
@@ -295,10 +296,12 @@ class FacesLambdaIntakeRoutesTest {
             JsonNode ok = invoke(Map.of("payload", request(s)));
             assertEquals(202, ok.get("StatusCode").asInt(), ok::toString);
             assertEquals(1, queued());
+            posted = postsDone(s);
         } finally {
             p.app.context().getRouteController().startRoute("faces-intake-sqs");
         }
-        await("queued request processed", Duration.ofSeconds(60), () -> queued() == 0);
+        assertDone(posted, Duration.ofSeconds(60), "the queued request's post through faces-post-encodings");
+        assertEquals("done", api.target("photo", s.pk).state);
     }
 
     @Test

@@ -60,20 +60,14 @@ class FacesRoutesTest {
             api.photo(name, resource("/faces/" + name));
         }
         api.photo("bomb.png", ImageDimensionsTest.pngBomb(30000, 30000));
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("pipelines.workflows", "faces");
-        o.put("pipelines.local.queues", QUEUE + "," + QUEUE + "-posts");
+        Map<String, String> o = TestPipelines.facesSettings(QUEUE);
         // the stand-in does not throttle here (FacesThrottleRoutesTest does)
         o.put("faces.post.rate-per-minute", "60000");
-        o.put("faces.queue.wait-seconds", "1");
-        o.put("faces.allowed-hosts", "127.0.0.1");
-        o.put("faces.workers", "2");
         o.put("faces.download.timeout-ms", "1000");
         o.put("faces.max-photo-bytes", "8000000");
         o.put("faces.retry.max", "2");
         o.put("faces.retry.delay-ms", "50");
         o.put("faces.retry.max-delay-ms", "200");
-        o.put("faces.warm-up-rounds", "1");
         o.put("faces.api.timeout-ms", "1000");
         p = TestPipelines.start(dir, o);
         queueUrl = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
@@ -83,12 +77,7 @@ class FacesRoutesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (p != null) {
-            p.close();
-        }
-        if (api != null) {
-            api.close();
-        }
+        TestPipelines.closeAll(p, api);
     }
 
     // ---- helpers ----
@@ -129,20 +118,30 @@ class FacesRoutesTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    static FacesJob awaitJob(String id) {
-        await("request " + id + " finished", Duration.ofSeconds(90), () -> steps.finished(id) != null);
-        return steps.finished(id);
+    /**
+     * Sends {@code body} on SQS and waits, with Camel's NotifyBuilder, until the routes are done with it: its message
+     * through faces-intake-sqs (sources encoded and queued, or failed) and a post of each of {@code posted} through
+     * faces-post-encodings. The request is then finished; returns it as recorded.
+     */
+    static FacesJob sendAndFinish(String body, Src... posted) throws Exception {
+        NotifyBuilder taken = requestsDone(body);
+        NotifyBuilder posts = posted.length == 0 ? null : postsDone(posted);
+        String id = sendSqs(body);
+        assertDone(taken, Duration.ofSeconds(90), "the request through faces-intake-sqs");
+        if (posts != null) {
+            assertDone(posts, Duration.ofSeconds(90), posted.length + " post(s) through faces-post-encodings");
+        }
+        FacesJob job = steps.finished(id);
+        assertNotNull(job, "request " + id + " finished");
+        return job;
     }
 
-    /** Camel's NotifyBuilder: matches once faces-post-encodings is done with a post of each source (by token). */
+    static NotifyBuilder requestsDone(String... bodies) {
+        return FacesNotify.requestsDone(p, bodies);
+    }
+
     static NotifyBuilder postsDone(Src... sources) {
-        return p.whenDone("faces-post-encodings", e -> {
-            try {
-                return QueuedPost.parse(e.getMessage().getBody(String.class)).token();
-            } catch (Exception notAPost) {
-                return null;
-            }
-        }, java.util.Arrays.stream(sources).map(Src::token).toArray(String[]::new));
+        return FacesNotify.postsDone(p, java.util.Arrays.stream(sources).map(Src::token).toArray(String[]::new));
     }
 
     static List<float[]> accepted(Src s) {
@@ -213,10 +212,13 @@ class FacesRoutesTest {
     @Test
     void httpIntakeAnswers202AndProcesses() throws Exception {
         Src s = expect("photo", "astronaut-1face.png");
+        NotifyBuilder posted = postsDone(s);
         HttpResponse<String> r = postHttp(request(s));
         assertEquals(202, r.statusCode(), r.body());
         String id = JSON.readTree(r.body()).get("request_id").asText();
-        FacesJob job = awaitJob(id);
+        assertDone(posted, Duration.ofSeconds(90), "the post through faces-post-encodings");
+        FacesJob job = steps.finished(id);
+        assertNotNull(job, "request " + id + " finished with its post");
         assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
         assertEquals(1, accepted(s).size());
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(
@@ -271,6 +273,7 @@ class FacesRoutesTest {
         HttpResponse<String> mixedAnswer = postHttp(mixed);
         assertEquals(400, mixedAnswer.statusCode(), mixed);
         assertTrue(mixedAnswer.body().contains("sources[1].type"), mixedAnswer.body());
+        // no route runs for a refused request, so no completion to wait for: a moment for one that should not run
         Thread.sleep(500);
         assertEquals(before, api.posts().size(), "no source of a refused request is processed");
         assertEquals("awaiting", api.target("photo", good.pk).state);
@@ -281,18 +284,19 @@ class FacesRoutesTest {
         drainDlq();
         Src s = expect("photo", "astronaut-1face.png");
         String bad = request(s).replace("\"type\":\"photo\"", "\"type\":\"portrait\"");
+        String garbage = "{\"api_url\": \"x\", \"sources\": [{\"token\": \"" + s.token + "\", oops";
+        NotifyBuilder done = requestsDone(bad, garbage);
         sendSqs(bad);
-        sendSqs("{\"api_url\": \"x\", \"sources\": [{\"token\": \"" + s.token + "\", oops");
-        List<String> dead = new ArrayList<>();
-        await("two dead letters", Duration.ofSeconds(30), () -> {
-            dead.addAll(drainDlq());
-            return dead.size() >= 2;
-        });
+        sendSqs(garbage);
+        assertDone(done, Duration.ofSeconds(30), "both messages through faces-intake-sqs");
+        List<String> dead = drainDlq();
+        assertEquals(2, dead.size(), dead.toString());
         String all = String.join("\n", dead);
         assertTrue(all.contains("must be \\\"photo\\\" or \\\"reference\\\""), all);
         assertTrue(all.contains("not valid JSON"), all);
         assertTrue(all.contains("INVALID_REQUEST"), all);
         assertFalse(all.contains(s.token), "token leaked into the dead letter: " + all);
+        // the consumer deletes a message in its on-completion hook, which may run after the notify matched
         await("SQS messages deleted", Duration.ofSeconds(20), () -> queueEmpty(queueUrl));
         assertEquals("awaiting", api.target("photo", s.pk).state);
     }
@@ -320,14 +324,21 @@ class FacesRoutesTest {
         forms.put("http://2852039166", "host 2852039166 (the IPv4 address 169.254.169.254) is not in faces.allowed-hosts");
         int photosBefore = api.photoRequests();
         int postsBefore = api.posts().size();
+        List<String> bodies = new ArrayList<>();
         for (String apiUrl : forms.keySet()) {
-            sendSqs(request(s).replace("\"api_url\":\"" + base + "\"", "\"api_url\":" + JSON.writeValueAsString(apiUrl)));
+            bodies.add(request(s).replace("\"api_url\":\"" + base + "\"", "\"api_url\":" + JSON.writeValueAsString(apiUrl)));
         }
+        NotifyBuilder done = requestsDone(bodies.toArray(String[]::new));
+        bodies.forEach(FacesRoutesTest::sendSqs);
+        assertDone(done, Duration.ofSeconds(30), "every form through faces-intake-sqs");
         List<String> dead = new ArrayList<>();
-        await("a dead letter per form", Duration.ofSeconds(30), () -> {
-            dead.addAll(drainDlq());
-            return dead.size() >= forms.size();
-        });
+        while (dead.size() < forms.size()) { // SQS hands out at most 10 messages a receive
+            List<String> more = drainDlq();
+            if (more.isEmpty()) {
+                break;
+            }
+            dead.addAll(more);
+        }
         assertEquals(forms.size(), dead.size(), dead.toString());
         for (Map.Entry<String, String> f : forms.entrySet()) {
             JsonNode d = dead.stream().map(FacesRoutesTest::json).filter(x -> x.get("request").asText()
@@ -341,7 +352,7 @@ class FacesRoutesTest {
                 "\"api_url\":\"" + base + "/maintenance/on?x=\""));
         assertEquals(400, r.statusCode(), r.body());
         assertTrue(r.body().contains("api_url: must not have a query"), r.body());
-        Thread.sleep(300);
+        Thread.sleep(300); // no route runs for a refused request: a moment for one that should not run
         assertEquals(photosBefore, api.photoRequests(), "no photo fetched for a refused request");
         assertEquals(postsBefore, api.posts().size(), "nothing posted for a refused request");
         assertEquals("awaiting", api.target("photo", s.pk).state);
@@ -368,8 +379,8 @@ class FacesRoutesTest {
         Src bomb = expect("photo", "bomb.png");
         Src manyRedirects = expect("photo", "redirect/redirect/redirect/redirect/cat-0faces.png");
         long t0 = System.nanoTime();
-        String id = sendSqs(request(missing, slow, forbidden, huge, text, cat, redirected, bomb, manyRedirects));
-        FacesJob job = awaitJob(id);
+        FacesJob job = sendAndFinish(request(missing, slow, forbidden, huge, text, cat, redirected, bomb, manyRedirects),
+                cat, redirected);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(2, job.succeededCount(), () -> job.outcomes().toString());
         assertEquals(0, accepted(cat).size());
@@ -387,7 +398,7 @@ class FacesRoutesTest {
             assertEquals("awaiting", api.target("photo", s.pk).state, s + " must not be posted");
             assertTrue(api.posts("photo", s.pk).isEmpty());
         }
-        // the 200 MB body was cut at the cap, not read
+        // the 200 MB body was cut at the cap, not read (the stand-in's sending thread counts on for a moment)
         Thread.sleep(300);
         assertTrue(api.hugeBytesSent() < 64L * 1024 * 1024, "sent " + api.hugeBytesSent());
         // the slow photo: one attempt of 1 s (a slow host is not retried), not 3 x 4 s
@@ -404,7 +415,7 @@ class FacesRoutesTest {
     void redirectsToShorthandIpv4HostsAreCheckedAsTheAddressTheyMean() throws Exception {
         Src allowed = expect("photo", "redirect-shorthand/astronaut-1face.png");
         Src forbidden = expect("photo", "redirect-forbidden-decimal");
-        FacesJob job = awaitJob(sendSqs(request(allowed, forbidden)));
+        FacesJob job = sendAndFinish(request(allowed, forbidden), allowed);
         assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
         assertEquals(1, accepted(allowed).size());
         assertEquals("redirect refused: host 2852039166 (the IPv4 address 169.254.169.254) is not in faces.allowed-hosts",
@@ -417,14 +428,10 @@ class FacesRoutesTest {
         drainDlq();
         Src missing = expect("photo", "gone.jpg");
         Src text = expect("reference", "text");
-        String id = sendSqs(request(missing, text));
-        FacesJob job = awaitJob(id);
+        FacesJob job = sendAndFinish(request(missing, text));
+        String id = job.requestId();
         assertEquals(2, job.failedCount());
-        List<String> dead = new ArrayList<>();
-        await("dead letter", Duration.ofSeconds(20), () -> {
-            dead.addAll(drainDlq());
-            return !dead.isEmpty();
-        });
+        List<String> dead = drainDlq();
         assertEquals(1, dead.size(), dead.toString());
         JsonNode d = JSON.readTree(dead.get(0));
         assertEquals("ALL_SOURCES_FAILED", d.get("error").asText());
@@ -452,13 +459,19 @@ class FacesRoutesTest {
                     "photo_url", api.photoUrl(longPath + i + ".webp") + signature, "token", "s".repeat(30) + (1_000_000_000 + i)));
         }
         String body = JSON.writeValueAsString(Map.of("api_url", api.url(), "sources", sources));
+        // this class sends nothing else over HTTP at the same time: the next request done is this one
+        NotifyBuilder done = new NotifyBuilder(p.app.context()).fromRoute("faces-http-requests")
+                .filter(TestPipelines::isWhole).whenDone(1).create();
         HttpResponse<String> r = postHttp(body);
         assertEquals(202, r.statusCode(), r.body());
         String id = JSON.readTree(r.body()).get("request_id").asText();
-        FacesJob job = awaitJob(id);
+        assertDone(done, Duration.ofSeconds(90), "the request through faces-http-requests");
+        FacesJob job = steps.finished(id);
+        assertNotNull(job, "request " + id + " finished");
         assertEquals(n, job.failedCount());
         List<JsonNode> parts = new ArrayList<>();
         List<String> raw = new ArrayList<>();
+        // written before the notify matched; read in several receives (SQS hands out at most 10 a receive)
         await("every part of the dead letter", Duration.ofSeconds(60), () -> {
             for (String d : drainDlq()) {
                 JsonNode j = json(d);
@@ -494,8 +507,7 @@ class FacesRoutesTest {
     void receiverAnswering500TwiceThen200GetsExactlyOneAcceptedPost() throws Exception {
         Src s = expect("photo", "astronaut-1face.png");
         api.failNext(2, 500);
-        String id = sendSqs(request(s));
-        FacesJob job = awaitJob(id);
+        FacesJob job = sendAndFinish(request(s), s);
         assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
         List<FakeFaceApi.Post> posts = api.posts("photo", s.pk);
         assertEquals(List.of(500, 500, 200), posts.stream().map(FakeFaceApi.Post::status).toList());
@@ -510,7 +522,7 @@ class FacesRoutesTest {
     void aPostThatTimesOutIsRetried() throws Exception {
         Src s = expect("reference", "astronaut-1face.png");
         api.delayNext(1, 2500);
-        FacesJob job = awaitJob(sendSqs(request(s)));
+        FacesJob job = sendAndFinish(request(s), s);
         assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
         assertEquals(1, accepted(s).size());
         assertEquals(1, api.posts("reference", s.pk).stream().filter(x -> x.status() == 200).count());
@@ -521,8 +533,7 @@ class FacesRoutesTest {
         Src wrongToken = expect("photo", "cat-0faces.png");
         Src unknownPk = new Src(987654321L, "photo", api.photoUrl("cat-0faces.png"), "t".repeat(40));
         Src wrong = new Src(wrongToken.pk, wrongToken.type, wrongToken.photo, "w".repeat(40));
-        String id = sendSqs(request(wrong, unknownPk));
-        FacesJob job = awaitJob(id);
+        FacesJob job = sendAndFinish(request(wrong, unknownPk), wrong, unknownPk);
         assertEquals(2, job.failedCount(), () -> job.outcomes().toString());
         assertTrue(outcome(job, wrong).reason().contains("403") && outcome(job, wrong).reason().contains("Invalid token."),
                 outcome(job, wrong).reason());
@@ -536,7 +547,7 @@ class FacesRoutesTest {
     @Test
     void aReferenceWithSeveralFacesIsPostedAndTheReceiverRejectsIt() throws Exception {
         Src groupRef = expect("reference", "group-6faces.jpg");
-        FacesJob job = awaitJob(sendSqs(request(groupRef)));
+        FacesJob job = sendAndFinish(request(groupRef), groupRef);
         assertEquals(1, job.succeededCount(), () -> job.outcomes().toString());
         assertEquals(6, outcome(job, groupRef).faces());
         assertEquals("rejected", api.target("reference", groupRef.pk).state);
@@ -546,8 +557,8 @@ class FacesRoutesTest {
     @Test
     void aRepeatedRequestIsRefusedByTheReceiverAndRecorded() throws Exception {
         Src s = expect("photo", "cat-0faces.png");
-        assertEquals(1, awaitJob(sendSqs(request(s))).succeededCount());
-        FacesJob again = awaitJob(sendSqs(request(s)));
+        assertEquals(1, sendAndFinish(request(s), s).succeededCount());
+        FacesJob again = sendAndFinish(request(s), s);
         assertEquals(1, again.failedCount());
         assertTrue(outcome(again, s).reason().contains("This object is not processing."), outcome(again, s).reason());
         assertEquals(List.of(200, 400), api.posts("photo", s.pk).stream().map(FakeFaceApi.Post::status).toList());
@@ -563,9 +574,7 @@ class FacesRoutesTest {
     @Test
     void finishedRequestsKeepNoToken() throws Exception {
         Src s = expect("photo", "gone-again.jpg");
-        String id = sendSqs(request(s));
-        FacesJob job = awaitJob(id);
-        assertNotNull(job);
+        FacesJob job = sendAndFinish(request(s));
         assertFalse(job.outcomes().toString().contains(s.token));
         assertFalse(new FaceSource(s.pk, s.type, s.photo, s.token).toString().contains(s.token));
         drainDlq();

@@ -1,21 +1,22 @@
 package imagepipelines.faces;
 
+import static imagepipelines.testsupport.TestPipelines.assertDone;
 import static imagepipelines.testsupport.TestPipelines.await;
-import static imagepipelines.testsupport.TestPipelines.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import imagepipelines.local.FakeFaceApi;
 import imagepipelines.testsupport.TestPipelines;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,16 +41,9 @@ class FacesSlowHostRoutesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        api = new FakeFaceApi(0);
-        api.photo("a.webp", resource("/faces/astronaut-1200x900.webp"));
+        api = TestPipelines.photoHost();
         slowHost = new FakeFaceApi(0);
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("pipelines.workflows", "faces");
-        o.put("pipelines.local.queues", QUEUE + "," + QUEUE + "-posts");
-        o.put("faces.queue.wait-seconds", "1");
-        o.put("faces.allowed-hosts", "127.0.0.1");
-        o.put("faces.workers", "2");
-        o.put("faces.warm-up-rounds", "1");
+        Map<String, String> o = TestPipelines.facesSettings(QUEUE);
         o.put("faces.post.rate-per-minute", "60000");
         o.put("faces.download.timeout-ms", "2000");
         o.put("faces.download.deadline-ms", "6000");
@@ -62,21 +56,11 @@ class FacesSlowHostRoutesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (p != null) {
-            p.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-        if (slowHost != null) {
-            slowHost.close();
-        }
+        TestPipelines.closeAll(p, api, slowHost);
     }
 
-    static String send(List<Map<String, Object>> sources) throws Exception {
-        String body = JSON.writeValueAsString(Map.of("api_url", api.url(), "sources", sources));
-        String url = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
-        return p.stack.sqs().sendMessage(r -> r.queueUrl(url).messageBody(body)).messageId();
+    static String body(List<Map<String, Object>> sources) throws Exception {
+        return JSON.writeValueAsString(Map.of("api_url", api.url(), "sources", sources));
     }
 
     static Map<String, Object> source(long pk, String photoUrl) {
@@ -92,22 +76,32 @@ class FacesSlowHostRoutesTest {
         for (int i = 0; i < 4; i++) {
             slow.add(source(100 + i, slowHost.photoUrl("drip") + "?n=" + i));
         }
+        String slowBody = body(slow);
+        NotifyBuilder slowDone = FacesNotify.requestsDone(p, slowBody);
         long tSlow = System.nanoTime();
-        String slowId = send(slow);
+        String slowId = p.send(QUEUE, slowBody);
+        // counted by the photo host stand-in as the downloads arrive: no route has finished anything yet
         await("the slow downloads started", Duration.ofSeconds(30), () -> slowHost.photoRequests() >= 2);
 
+        Map<String, Object> fast = source(200, api.photoUrl("a.webp"));
+        String fastBody = body(List.of(fast));
+        NotifyBuilder fastDone = FacesNotify.requestsDone(p, fastBody);
+        NotifyBuilder fastPosted = FacesNotify.postsDone(p, (String) fast.get("token"));
         long t0 = System.nanoTime();
-        String fastId = send(List.of(source(200, api.photoUrl("a.webp"))));
-        await("the unrelated request finished", Duration.ofSeconds(30), () -> steps.finished(fastId) != null);
+        String fastId = p.send(QUEUE, fastBody);
+        assertDone(fastDone, Duration.ofSeconds(30), "the unrelated request through faces-intake-sqs");
+        assertDone(fastPosted, Duration.ofSeconds(30), "its post through faces-post-encodings");
         long fastMs = (System.nanoTime() - t0) / 1_000_000;
+        assertNotNull(steps.finished(fastId), "the unrelated request finished");
         assertNull(steps.finished(slowId), "the unrelated request did not wait for the slow one");
         assertEquals(2, slowHost.photoRequests(), "at most faces.download.per-host downloads from the slow server");
         assertEquals(1, steps.finished(fastId).succeededCount());
         assertEquals("done", api.target("photo", 200).state);
 
-        await("the slow request finished", Duration.ofSeconds(40), () -> steps.finished(slowId) != null);
+        assertDone(slowDone, Duration.ofSeconds(40), "the slow request through faces-intake-sqs");
         long slowMs = (System.nanoTime() - tSlow) / 1_000_000;
         FacesJob job = steps.finished(slowId);
+        assertNotNull(job, "the slow request finished");
         assertEquals(4, job.failedCount(), () -> job.outcomes().toString());
         for (FacesJob.Outcome o : job.outcomes()) {
             assertTrue(o.reason().contains("exceeded its deadline of 6000 ms (faces.download.deadline-ms)"), o.reason());

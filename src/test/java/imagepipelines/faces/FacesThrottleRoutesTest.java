@@ -1,14 +1,13 @@
 package imagepipelines.faces;
 
-import static imagepipelines.testsupport.TestPipelines.await;
-import static imagepipelines.testsupport.TestPipelines.resource;
+import static imagepipelines.testsupport.TestPipelines.assertDone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +16,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import imagepipelines.local.FakeFaceApi;
 import imagepipelines.testsupport.TestPipelines;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,15 +45,8 @@ class FacesThrottleRoutesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        api = new FakeFaceApi(0);
-        api.photo("a.webp", resource("/faces/astronaut-1200x900.webp"));
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("pipelines.workflows", "faces");
-        o.put("pipelines.local.queues", QUEUE + "," + QUEUE + "-posts");
-        o.put("faces.queue.wait-seconds", "1");
-        o.put("faces.allowed-hosts", "127.0.0.1");
-        o.put("faces.workers", "2");
-        o.put("faces.warm-up-rounds", "1");
+        api = TestPipelines.photoHost();
+        Map<String, String> o = TestPipelines.facesSettings(QUEUE);
         // 15 per second: more than the stand-in's 10 per second below, so the receiver's 429s are met
         o.put("faces.post.rate-per-minute", "900");
         o.put("faces.post.visibility-seconds", "5");
@@ -65,12 +58,7 @@ class FacesThrottleRoutesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (p != null) {
-            p.close();
-        }
-        if (api != null) {
-            api.close();
-        }
+        TestPipelines.closeAll(p, api);
     }
 
     static void startPoster() throws Exception {
@@ -90,7 +78,7 @@ class FacesThrottleRoutesTest {
         List<Map<String, Object>> sources = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long pk = nextPk++;
-            String token = ("tok" + pk + "x".repeat(40)).substring(0, 40);
+            String token = token(pk);
             api.expect("photo", pk, token);
             pks.add(pk);
             sources.add(Map.of("pk", pk, "type", "photo", "photo_url", api.photoUrl("a.webp") + "?n=" + pk, "token", token));
@@ -98,9 +86,17 @@ class FacesThrottleRoutesTest {
         return JSON.writeValueAsString(Map.of("api_url", api.url(), "sources", sources));
     }
 
+    static String token(long pk) {
+        return ("tok" + pk + "x".repeat(40)).substring(0, 40);
+    }
+
+    /** Camel's NotifyBuilder: a post of each of these sources delivered by faces-post-encodings (posted or failed). */
+    static NotifyBuilder postsDone(List<Long> pks) {
+        return FacesNotify.postsDone(p, pks.stream().map(FacesThrottleRoutesTest::token).toArray(String[]::new));
+    }
+
     static String send(String body) {
-        String url = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
-        return p.stack.sqs().sendMessage(r -> r.queueUrl(url).messageBody(body)).messageId();
+        return p.send(QUEUE, body);
     }
 
     static long accepted(List<Long> pks) {
@@ -131,15 +127,19 @@ class FacesThrottleRoutesTest {
         long encodedBefore = stats().count("analyze");
         int throttledBefore = api.throttledCount();
         List<Long> pks = new ArrayList<>();
-        String id = send(request(pks, 100));
-        await("100 encoded and queued", Duration.ofSeconds(150),
-                () -> stats().count("analyze") - encodedBefore == 100 && requestQueueEmpty());
+        String body = request(pks, 100);
+        NotifyBuilder queued = FacesNotify.requestsDone(p, body);
+        String id = send(body);
+        assertDone(queued, Duration.ofSeconds(150), "100 sources encoded and queued by faces-intake-sqs");
+        assertEquals(100, stats().count("analyze") - encodedBefore, "each photo encoded once");
         assertEquals(0, accepted(pks), "nothing posted while the poster is off: the encodings wait on the queue");
+        NotifyBuilder posted = postsDone(pks);
         long t0 = System.nanoTime();
         startPoster();
-        await("request finished", Duration.ofSeconds(60), () -> steps().finished(id) != null);
+        assertDone(posted, Duration.ofSeconds(60), "100 posts through faces-post-encodings");
         long ms = (System.nanoTime() - t0) / 1_000_000;
         FacesJob job = steps().finished(id);
+        assertNotNull(job, "request " + id + " finished with its last post");
         assertEquals(100, job.succeededCount(), () -> job.outcomes().toString());
         assertEquals(0, job.failedCount(), () -> job.outcomes().toString());
         assertEquals(100, accepted(pks));
@@ -161,25 +161,25 @@ class FacesThrottleRoutesTest {
         long encodedBefore = stats().count("analyze");
         List<Long> pks = new ArrayList<>();
         startPoster();
-        send(request(pks, 20));
-        await("all 20 encoded and the request done", Duration.ofSeconds(60),
-                () -> stats().count("analyze") - encodedBefore == 20 && requestQueueEmpty());
+        String body = request(pks, 20);
+        NotifyBuilder queued = FacesNotify.requestsDone(p, body);
+        send(body);
+        assertDone(queued, Duration.ofSeconds(60), "20 sources encoded and queued by faces-intake-sqs");
+        assertEquals(20, stats().count("analyze") - encodedBefore, "each photo encoded once");
         long beforeRestart = accepted(pks);
         assertTrue(beforeRestart < 20, "posts still waiting at the restart: " + beforeRestart + " delivered");
         p = p.restart();
+        // the restarted instance's poster waits until started: what it has to deliver is known now
+        List<Long> waiting = pks.stream().filter(pk -> !"done".equals(api.target("photo", pk).state)).toList();
+        assertEquals(20 - accepted(pks), waiting.size());
         long encodedAfterRestart = stats().count("analyze");
         api.throttle(10, 1000);
+        NotifyBuilder delivered = postsDone(waiting);
         startPoster();
-        await("all 20 delivered after the restart", Duration.ofSeconds(40), () -> accepted(pks) == 20);
+        assertDone(delivered, Duration.ofSeconds(40), "the waiting posts through faces-post-encodings after the restart");
+        assertEquals(20, accepted(pks), "all 20 delivered after the restart");
         assertDeliveredOnce(pks);
         assertEquals(encodedAfterRestart, stats().count("analyze"), "nothing computed again after the restart");
         assertEquals(0, dlqMessages());
-    }
-
-    static boolean requestQueueEmpty() {
-        String url = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
-        return p.stack.sqs().getQueueAttributes(r -> r.queueUrl(url)
-                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
-                .attributesAsStrings().values().stream().allMatch("0"::equals);
     }
 }

@@ -1,8 +1,6 @@
 package imagepipelines.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -47,34 +44,15 @@ class HostileAerialTest {
     @BeforeAll
     static void start() throws Exception {
         pg = EmbeddedPostgres.start("aerial", "postgis");
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("pipelines.workflows", "aerial");
-        o.put("aerial.intake.poll.enabled", "true");
-        o.put("aerial.intake.sqs.enabled", "false");
-        o.put("aerial.poll.delay-ms", "200");
-        o.put("aerial.retry.delay-ms", "50");
-        o.put("aerial.retry.max-delay-ms", "200");
-        o.put("aerial.workers", "2");
+        Map<String, String> o = TestPipelines.aerialSettings(dir, pg);
         // a GDAL step that would work on a 100k x 100k claim must stop at this bound, not run for half an hour
         o.put("aerial.gdal.timeout-seconds", "60");
-        o.put("aerial.postgis.jdbc-url", pg.jdbcUrl());
-        o.put("aerial.postgis.user", pg.user());
-        o.put("aerial.mapfile.postgis-connection", pg.conninfo());
-        o.put("aerial.tile-index.geopackage", dir.resolve("unused.gpkg").toString());
         p = TestPipelines.start(dir, o);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (p != null) {
-                p.close();
-            }
-        } finally {
-            if (pg != null) {
-                pg.close();
-            }
-        }
+        TestPipelines.closeAll(p, pg);
     }
 
     @Test
@@ -85,7 +63,7 @@ class HostileAerialTest {
         p.put(BUCKET, BW + "warmup-2.tif", good); // aerial.workers = 2: both at work before the baseline
         TestPipelines.await("warm-up COGs", Duration.ofSeconds(120), () -> has(cog(BW + "warmup.tif"))
                 && has(cog(BW + "warmup-2.tif")));
-        ResourceProbe before = ResourceProbe.settle(ResourceProbe.now(), 3_000);
+        ResourceProbe before = ResourceProbe.baseline();
 
         // a plain GeoTIFF, IFD first and strips after (GDAL's own layout), to patch size tags in
         Path plain = work.resolve("plain.tif");
@@ -134,13 +112,7 @@ class HostileAerialTest {
         put(t, uploads, NC + "jpeg-named.tif", TestPipelines.resource("/camera-trap/bushnell_small.jpg"),
                 "error record with a reason", record);
 
-        List<String> hung = t.awaitAll(BOUND_MS);
-        ResourceProbe after = ResourceProbe.settle(before, 20_000);
-        List<String> wrong = t.printAndCheck();
-        System.out.println("resources after the corpus: " + after.versus(before));
-        assertEquals(List.of(), hung, "inputs without an outcome within " + BOUND_MS + " ms");
-        assertEquals(List.of(), wrong);
-        assertTrue(after.within(before), after.versus(before));
+        t.assertAllWithin(BOUND_MS, before);
         uploads.forEach((k, v) -> assertArrayEquals(v, p.get(BUCKET, k), "the upload is left as it was: " + k));
     }
 

@@ -1,8 +1,6 @@
 package imagepipelines.hostile;
 
-import static imagepipelines.testsupport.TestPipelines.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -62,8 +59,7 @@ class HostileFacesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        api = new FakeFaceApi(0);
-        api.photo("a.webp", resource("/faces/astronaut-1200x900.webp"));
+        api = TestPipelines.photoHost();
         redirector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         redirector.createContext("/", h -> {
             String to = switch (h.getRequestURI().getPath()) {
@@ -77,13 +73,7 @@ class HostileFacesTest {
             h.close();
         });
         redirector.start();
-        Map<String, String> o = new LinkedHashMap<>();
-        o.put("pipelines.workflows", "faces");
-        o.put("pipelines.local.queues", QUEUE + "," + QUEUE + "-posts");
-        o.put("faces.queue.wait-seconds", "1");
-        o.put("faces.allowed-hosts", "127.0.0.1");
-        o.put("faces.workers", "2");
-        o.put("faces.warm-up-rounds", "1");
+        Map<String, String> o = TestPipelines.facesSettings(QUEUE);
         o.put("faces.post.rate-per-minute", "60000");
         o.put("faces.download.timeout-ms", "2000");
         o.put("faces.download.deadline-ms", "4000");
@@ -96,14 +86,7 @@ class HostileFacesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (p != null) {
-                p.close();
-            }
-        } finally {
-            api.close();
-            redirector.stop(0);
-        }
+        TestPipelines.closeAll(p, api, () -> redirector.stop(0));
     }
 
     @Test
@@ -112,7 +95,7 @@ class HostileFacesTest {
         String w1 = send(List.of(source(1, "photo", api.photoUrl("a.webp"))));
         String w2 = send(List.of(source(2, "photo", api.photoUrl("drip")), source(3, "photo", api.photoUrl("huge"))));
         TestPipelines.await("warm-up", Duration.ofSeconds(90), () -> outcome(w1, 1) != null && outcome(w2, 2) != null);
-        ResourceProbe before = ResourceProbe.settle(ResourceProbe.now(), 3_000);
+        ResourceProbe before = ResourceProbe.baseline();
         int photoRequestsBefore = api.photoRequests();
 
         OutcomeTable t = new OutcomeTable("faces: requests, photo hosts and HTTP bodies");
@@ -174,13 +157,7 @@ class HostileFacesTest {
         dripViaHttp(t, "HTTP body dripped 1 byte / 100 ms", "{\"api_url\": 7, \"sources\": []}",
                 "HTTP 400 with the reason", a -> a.startsWith("HTTP 400") && a.contains("api_url must be a string"));
 
-        List<String> hung = t.awaitAll(BOUND_MS);
-        ResourceProbe after = ResourceProbe.settle(before, 20_000);
-        List<String> wrong = t.printAndCheck();
-        System.out.println("resources after the corpus: " + after.versus(before));
-        assertEquals(List.of(), hung, "inputs without an outcome within " + BOUND_MS + " ms");
-        assertEquals(List.of(), wrong);
-        assertTrue(after.within(before), after.versus(before));
+        t.assertAllWithin(BOUND_MS, before);
         // the photo server saw only the allowed downloads: the control, the two redirects it made itself, the
         // huge, drip and text photos (redirect targets elsewhere were refused before any connection)
         assertEquals(6, api.photoRequests() - photoRequestsBefore, "photo requests to the stand-in");
@@ -211,8 +188,7 @@ class HostileFacesTest {
     }
 
     static String sendText(String body) {
-        String url = p.stack.sqs().getQueueUrl(r -> r.queueName(QUEUE)).queueUrl();
-        return p.stack.sqs().sendMessage(r -> r.queueUrl(url).messageBody(body)).messageId();
+        return p.send(QUEUE, body);
     }
 
     static void viaQueue(OutcomeTable t, String name, long pk, String url, String expected, Predicate<String> ok)

@@ -1,5 +1,8 @@
 package imagepipelines.hostile;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +62,21 @@ final class OutcomeTable {
             Thread.sleep(250);
         }
         return rows.keySet().stream().filter(k -> !actual.containsKey(k)).toList();
+    }
+
+    /**
+     * The end of a corpus run: waits for every outcome within {@code boundMillis}, then for the threads and file
+     * descriptors to come back near {@code before}; prints the table and the counts; fails on an input without an
+     * outcome in time, a wrong outcome, or a leak.
+     */
+    void assertAllWithin(long boundMillis, ResourceProbe before) throws InterruptedException {
+        List<String> hung = awaitAll(boundMillis);
+        ResourceProbe after = ResourceProbe.settle(before, 20_000);
+        List<String> wrong = printAndCheck();
+        System.out.println("resources after the corpus: " + after.versus(before));
+        assertEquals(List.of(), hung, "inputs without an outcome within " + boundMillis + " ms");
+        assertEquals(List.of(), wrong);
+        assertTrue(after.within(before), after.versus(before));
     }
 
     /** Prints the table; returns one line per input whose outcome is missing or not the expected one. */

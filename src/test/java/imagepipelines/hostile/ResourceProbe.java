@@ -32,6 +32,11 @@ record ResourceProbe(int threads, long fds) {
         }
     }
 
+    /** The counts once they have settled for a moment: the baseline a corpus run is compared with. */
+    static ResourceProbe baseline() throws InterruptedException {
+        return settle(now(), 3_000);
+    }
+
     /** Waits up to {@code millis} for the counts to come back within the tolerance of {@code base}; the last sample. */
     static ResourceProbe settle(ResourceProbe base, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;

@@ -82,6 +82,18 @@ public final class ChildJvm implements AutoCloseable {
         return env;
     }
 
+    /**
+     * The stack such a worker runs on, started by the test in {@code dir}: the four ingest buckets and the S3-event
+     * queue {@code queue} with its DLQ (5 receives, 720 s visibility).
+     */
+    public static imagepipelines.local.LocalStack ingestStack(Path dir, String queue) throws Exception {
+        imagepipelines.local.LocalStack stack = imagepipelines.local.LocalStack.start(dir.resolve("local"));
+        stack.createBuckets(List.of(TestPipelines.INGESTION, TestPipelines.SERVING, TestPipelines.PARKINGLOT,
+                TestPipelines.DEADLETTER));
+        imagepipelines.local.LocalStack.createQueueWithDeadLetter(stack.sqs(), queue, 5, 720);
+        return stack;
+    }
+
     public void awaitReady(int port, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -17,6 +17,7 @@ import imagepipelines.PipelinesApp;
 import imagepipelines.common.Settings;
 import imagepipelines.ingest.UploadKey;
 import imagepipelines.local.FakeAnimlApi;
+import imagepipelines.local.FakeFaceApi;
 import imagepipelines.local.LocalStack;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.NotifyBuilder;
@@ -79,6 +80,77 @@ public final class TestPipelines implements AutoCloseable {
         return new TestPipelines(stack, app, httpPort, props);
     }
 
+    /**
+     * The settings of an aerial-only instance on its own: the S3 poller intake with fast polls and retries, two
+     * workers, the tile index in {@code pg}'s PostGIS. A mutable map, for the test's own additions.
+     */
+    public static Map<String, String> aerialSettings(Path dir, EmbeddedPostgres pg) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("pipelines.workflows", "aerial");
+        o.put("aerial.intake.poll.enabled", "true");
+        o.put("aerial.intake.sqs.enabled", "false");
+        o.put("aerial.poll.delay-ms", "200");
+        o.put("aerial.retry.delay-ms", "50");
+        o.put("aerial.retry.max-delay-ms", "200");
+        o.put("aerial.workers", "2");
+        o.put("aerial.postgis.jdbc-url", pg.jdbcUrl());
+        o.put("aerial.postgis.user", pg.user());
+        o.put("aerial.mapfile.postgis-connection", pg.conninfo());
+        o.put("aerial.tile-index.geopackage", dir.resolve("unused.gpkg").toString());
+        return o;
+    }
+
+    /**
+     * The settings of a faces-only instance reading requests from SQS queue {@code queue} (its post queue listed
+     * too), photos allowed from loopback only, two workers, one warm-up round. A mutable map, for the test's own
+     * additions.
+     */
+    public static Map<String, String> facesSettings(String queue) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("pipelines.workflows", "faces");
+        o.put("pipelines.local.queues", queue + "," + queue + "-posts");
+        o.put("faces.queue.wait-seconds", "1");
+        o.put("faces.allowed-hosts", "127.0.0.1");
+        o.put("faces.workers", "2");
+        o.put("faces.warm-up-rounds", "1");
+        return o;
+    }
+
+    /** The members' site stand-in on a free loopback port, serving one photo with a face as {@code a.webp}. */
+    public static FakeFaceApi photoHost() throws IOException {
+        FakeFaceApi api = new FakeFaceApi(0);
+        api.photo("a.webp", resource("/faces/astronaut-1200x900.webp"));
+        return api;
+    }
+
+    /** Sends {@code body} to SQS queue {@code queue} of the stack; the message id. */
+    public String send(String queue, String body) {
+        String url = stack.sqs().getQueueUrl(r -> r.queueName(queue)).queueUrl();
+        return stack.sqs().sendMessage(r -> r.queueUrl(url).messageBody(body)).messageId();
+    }
+
+    /** Closes each of {@code parts} that is not null, in order, every one even when an earlier one fails. */
+    public static void closeAll(AutoCloseable... parts) throws Exception {
+        Exception first = null;
+        for (AutoCloseable c : parts) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     public S3Client s3() {
         return stack.s3();
     }
@@ -138,10 +210,36 @@ public final class TestPipelines implements AutoCloseable {
         return b.create();
     }
 
+    /**
+     * Whether {@code e} is the exchange a consumer made, not a part split from it. A split part carries its index
+     * and, as correlation id, the id of the exchange it was split from; when a part's state is copied back onto its
+     * parent (a part that stopped, or failed), the parent gets the index too, but the correlation id is then its own.
+     */
+    public static boolean isWhole(Exchange e) {
+        return e.getProperty(Exchange.SPLIT_INDEX) == null
+                || e.getExchangeId().equals(e.getProperty(Exchange.CORRELATION_ID, String.class));
+    }
+
     /** Ingest: the poller's part for each upload key is done (stored, dead-lettered, or left for a later try). */
     public NotifyBuilder whenImagesDone(String... keys) {
         return whenDone("ingest-intake-poll-bucket",
                 e -> e.getProperty("upload") instanceof UploadKey u ? u.key() : null, keys);
+    }
+
+    /**
+     * Ingest: a try of the poller at upload {@code key} is done that got as far as deleting the upload (stored or
+     * dead-lettered); a try left in place for a later listing never gets there.
+     */
+    public NotifyBuilder whenImageFinished(String key) {
+        return new NotifyBuilder(app.context()).fromRoute("ingest-intake-poll-bucket")
+                .filter(e -> e.getProperty("upload") instanceof UploadKey u && u.key().equals(key))
+                .wereSentTo("direct:ingest-delete-upload").whenDone(1).create();
+    }
+
+    /** Ingest: {@code n} tries of the poller at upload {@code key} are done, however each ended. */
+    public NotifyBuilder whenTriesDone(String key, int n) {
+        return new NotifyBuilder(app.context()).fromRoute("ingest-intake-poll-bucket")
+                .filter(e -> e.getProperty("upload") instanceof UploadKey u && u.key().equals(key)).whenDone(n).create();
     }
 
     /** Waits for {@code done} to match; fails with {@code what} if it does not in time. */

@@ -79,7 +79,7 @@ public final class FaceAnalyzer {
 
     /**
      * Runs every net a few times on synthetic input so the JIT compiles the kernels: the first photo of a fresh JVM
-     * otherwise takes about 2 s instead of about 0.15 s. Call once at start-up, before reporting ready.
+     * otherwise takes many times as long as the next ones. Call once at start-up, before reporting ready.
      */
     public void warmUp(int rounds) {
         java.util.Random random = new java.util.Random(1);

@@ -3,11 +3,12 @@ package imagepipelines.ingest.bulk;
 import static imagepipelines.testsupport.TestPipelines.DEADLETTER;
 import static imagepipelines.testsupport.TestPipelines.INGESTION;
 import static imagepipelines.testsupport.TestPipelines.SERVING;
-import static imagepipelines.testsupport.TestPipelines.await;
+import static imagepipelines.testsupport.TestPipelines.assertDone;
 import static imagepipelines.testsupport.TestPipelines.resource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -30,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import imagepipelines.local.FakeAnimlApi;
 import imagepipelines.testsupport.TestPipelines;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -299,10 +301,12 @@ class BulkUploadRoutesTest {
 
     @Test
     void aZipNotNamedAfterABatchIsKeptAsDeadLetter() throws Exception {
+        NotifyBuilder done = p.whenImagesDone("uploads/holiday.zip");
         p.put(INGESTION, "uploads/holiday.zip", new Zips().add("a.jpg", PC900).build());
+        assertDone(done, WAIT, "the zip through the poller");
         // copied first, deleted second
-        await("the zip to be moved", WAIT, () -> deadLetters().contains("BAD_ARCHIVE/UNKNOWN_BATCH/uploads/holiday.zip")
-                && !p.keys(INGESTION).contains("uploads/holiday.zip"));
+        assertTrue(deadLetters().contains("BAD_ARCHIVE/UNKNOWN_BATCH/uploads/holiday.zip"), deadLetters().toString());
+        assertFalse(p.keys(INGESTION).contains("uploads/holiday.zip"));
         assertEquals(List.of(), p.api().calls("UpdateBatch"));
     }
 
@@ -322,16 +326,19 @@ class BulkUploadRoutesTest {
         int created = p.api().calls("CreateImageRecord").size();
         List<Set<String>> updatesBefore = updates(batch);
 
+        NotifyBuilder repeat = p.whenImagesDone(batch + ".zip");
         p.put(INGESTION, batch + ".zip", zip);
         String kept = "REPEATED_BATCH_UPLOAD/" + batch + "/" + batch + ".zip";
-        await("the repeat refused", WAIT, () -> batchErrors(batch).stream().anyMatch(e -> e.contains("uploaded again")));
-        await("the zip kept", WAIT, () -> deadLetters().contains(kept) && p.keys(INGESTION).isEmpty());
+        assertDone(repeat, WAIT, "the repeated zip through the poller");
+        assertTrue(batchErrors(batch).stream().anyMatch(e -> e.contains("uploaded again")), batchErrors(batch).toString());
+        assertTrue(deadLetters().contains(kept), deadLetters().toString());
+        assertEquals(List.of(), p.keys(INGESTION));
         String error = batchErrors(batch).stream().filter(e -> e.contains("uploaded again")).findFirst().orElseThrow();
         assertTrue(error.contains("has finished already") && error.contains(kept) && error.contains("new batch"), error);
         assertArrayEquals(zip, p.get(DEADLETTER, kept));
         assertEquals("REPEATED_BATCH_UPLOAD", p.head(DEADLETTER, kept).metadata().get("error-code"));
 
-        Thread.sleep(1500); // a few tracker ticks: nothing may change any more
+        assertDone(trackerRounds(5), WAIT, "five tracker rounds"); // nothing may change any more
         assertEquals(created, p.api().calls("CreateImageRecord").size(), "no image was sent again");
         assertEquals(updatesBefore, updates(batch), "no updateBatch for the repeat");
         List<String> deadAfter = new ArrayList<>(deadLetters());
@@ -350,10 +357,13 @@ class BulkUploadRoutesTest {
         String batch = upload(Arrays.copyOf(zip, zip.length / 2));
         awaitEnd(batch);
         assertOneArchiveError(batch, "truncated");
+        expectEnd(batch, 1);
         p.put(INGESTION, batch + ".zip", zip);
-        await("the good zip's image served", WAIT, () -> p.keys(SERVING).size() == 3 && p.keys(INGESTION).isEmpty());
+        awaitEnd(batch);
+        assertEquals(3, p.keys(SERVING).size(), "the good zip's image served: " + p.keys(SERVING));
+        assertEquals(List.of(), p.keys(INGESTION));
         assertTrue(batchErrors(batch).stream().noneMatch(e -> e.contains("uploaded again")), batchErrors(batch).toString());
-        await("processingEnd again", WAIT, () -> updates(batch).stream().filter(Set.of("processingEnd")::equals).count() == 2);
+        assertEquals(2, updates(batch).stream().filter(Set.of("processingEnd")::equals).count(), "processingEnd again");
         assertEquals(1, progress(batch).path("done").asInt());
     }
 
@@ -369,6 +379,7 @@ class BulkUploadRoutesTest {
                 + "\"processingStart\":\"" + java.time.Instant.now() + "\",\"ingestionComplete\":null,"
                 + "\"extracted\":1,\"extractFailed\":0,\"doneEntries\":\"Ag==\"}").getBytes();
         p.put(DEADLETTER, "_control/bulk-batches/open/" + batch + ".json", record);
+        expectEnd(batch);
         p.put(INGESTION, batch + ".zip", zip);
         awaitEnd(batch);
         assertEquals(2, ((Number) p.api().batches().get(batch).get("total")).intValue());
@@ -385,6 +396,7 @@ class BulkUploadRoutesTest {
                 + "\"processingStart\":\"2020-01-01T00:00:00Z\",\"ingestionComplete\":null,"
                 + "\"extracted\":0,\"extractFailed\":0,\"doneEntries\":\"\",\"updated\":\"2020-01-01T00:00:00Z\"}")
                 .getBytes();
+        expectEnd(batch);
         p.put(DEADLETTER, "_control/bulk-batches/open/" + batch + ".json", record);
         awaitEnd(batch);
         assertEquals(List.of(Set.of("ingestionComplete"), Set.of("processingEnd")), updates(batch));
@@ -405,15 +417,48 @@ class BulkUploadRoutesTest {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    /** Uploads {@code zip} as a new batch's zip, its end expected ({@link #expectEnd}); the batch id. */
     static String upload(byte[] zip) {
         String batch = "batch-" + UUID.randomUUID();
+        expectEnd(batch);
         p.put(INGESTION, batch + ".zip", zip);
         return batch;
     }
 
-    /** Until the API answered an updateBatch with processingEnd (the stand-in records a call after answering it). */
+    static final Map<String, NotifyBuilder> ENDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Camel's NotifyBuilder, made before the upload: matches once the tracker (ingest-bulk-track-batch) has recorded
+     * processingEnd of {@code batch} with the API, which it does when the batch's every image is done.
+     */
+    static void expectEnd(String batch) {
+        expectEnd(batch, -1);
+    }
+
+    /**
+     * As {@link #expectEnd(String)}, for a batch of {@code total} images (-1: any). A batch that ends a second time
+     * needs its total: the API call of the first end is an exchange of its own, done a moment before the tracker's.
+     */
+    static void expectEnd(String batch, int total) {
+        ENDS.put(batch, new NotifyBuilder(p.app.context()).fromRoute("ingest-bulk-track-batch")
+                .whenAnyDoneMatches(e -> !e.isFailed() && batch.equals(e.getProperty("batchId"))
+                        && "processingEnd".equals(e.getProperty("batchFields"))
+                        && (total < 0 || e.getProperty("progress") instanceof BatchProgress b && b.total() == total))
+                .create());
+    }
+
+    /** Waits for the end {@link #expectEnd} expects; the stand-in has the updateBatch then. */
     static void awaitEnd(String batch) {
-        await("processingEnd of " + batch, WAIT, () -> updates(batch).contains(Set.of("processingEnd")));
+        NotifyBuilder end = ENDS.remove(batch);
+        assertNotNull(end, "expectEnd(" + batch + ") before its upload");
+        assertDone(end, WAIT, "processingEnd of " + batch);
+        assertTrue(updates(batch).contains(Set.of("processingEnd")), updates(batch).toString());
+    }
+
+    /** Camel's NotifyBuilder: matches once the tracker has made {@code n} more rounds over the open batches. */
+    static NotifyBuilder trackerRounds(int n) {
+        return new NotifyBuilder(p.app.context()).fromRoute("ingest-bulk-track-batch")
+                .filter(TestPipelines::isWhole).whenDone(n).create();
     }
 
     static List<Set<String>> updates(String batch) {
