@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import imagepipelines.PipelinesApp;
 import imagepipelines.common.Settings;
 import imagepipelines.ingest.UploadKey;
+import imagepipelines.local.EmbeddedPostgres;
 import imagepipelines.local.FakeAnimlApi;
 import imagepipelines.local.FakeFaceApi;
 import imagepipelines.local.LocalStack;
