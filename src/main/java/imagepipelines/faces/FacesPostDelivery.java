@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * job ({@link FacesJobs}), or, for a request this instance does not track, a refusal to the dead-letter queue.
  * A source the receiver accepted gets a {@link PostedMarks} mark; a post of a marked source (SQS delivered it again,
  * or the request was encoded again after its worker died) is done without a POST ({@code already_posted}), and so is
- * a 400 "not processing" for a source that has a mark (a copy of the post got there first).
+ * a 400 "not processing" for a source that has a mark (a copy of the post got there first) or whose earlier POST
+ * was sent with no answer seen (an intent mark: its worker died before the posted mark).
  */
 public final class FacesPostDelivery {
 
@@ -29,6 +30,8 @@ public final class FacesPostDelivery {
     private static final int MAX_MESSAGE_BYTES = 250 * 1024;
     private static final int MAX_DELAY_SECONDS = 900;
     private static final long NOT_PROCESSING_RECHECK_MS = 1000;
+    /** A post whose source another copy is posting from this instance right now waits this long on the queue. */
+    private static final long IN_FLIGHT_WAIT_MS = 2000;
 
     private final SqsClient sqs;
     private final String queue;
@@ -42,6 +45,8 @@ public final class FacesPostDelivery {
     private final long retryMaxDelayMs;
     /** Slots booked for posts sent back to wait: message id -> epoch ms of the slot (lost on restart: booked anew). */
     private final Map<String, Long> booked = new ConcurrentHashMap<>();
+    /** Marks' keys of the sources being posted now by this instance (two copies of a post are never sent at once). */
+    private final java.util.Set<String> posting = ConcurrentHashMap.newKeySet();
     private volatile String queueUrl;
 
     public FacesPostDelivery(SqsClient sqs, String queue, EncodingPoster poster, PostedMarks marks,
@@ -93,12 +98,28 @@ public final class FacesPostDelivery {
                 return "requeued";
             }
             sleep(wait);
-            // another copy of this post may have been accepted while this one waited
-            if (wait > 0 && alreadyPosted(post, receiptHandle)) {
+            // right before the POST: another copy of it may be posting here now, or have been accepted meanwhile
+            String key = marks.key(post.apiUrl(), post.source());
+            if (!posting.add(key)) {
+                sendBack(post, IN_FLIGHT_WAIT_MS, false);
+                delete(receiptHandle);
+                return "requeued";
+            }
+            PostedMarks.Mark before;
+            try {
+                before = marks.find(post.apiUrl(), post.source());
+            } catch (TransientFaceException | RuntimeException e) {
+                posting.remove(key);
+                throw e; // S3 unreachable: the message comes back after its visibility timeout
+            }
+            if (before != null && before.posted()) {
+                posting.remove(key);
+                done(post, before.faces(), receiptHandle);
                 return "already_posted";
             }
             long t0 = System.nanoTime();
             try {
+                marks.posting(post.apiUrl(), post.source(), post.requestId());
                 poster.post(post.resultUrl(), post.source(), post.floats());
                 stats.add("post", System.nanoTime() - t0);
                 marks.mark(post.apiUrl(), post.source(), post.requestId(), post.encodings().size());
@@ -127,6 +148,12 @@ public final class FacesPostDelivery {
                 sleep(backoff);
                 wait = limiter.reserve(host);
             } catch (ReceiverNotProcessingException e) {
+                if (before != null) {
+                    // an earlier POST of it was sent and its answer never seen (its worker died before the mark)
+                    marks.mark(post.apiUrl(), post.source(), post.requestId(), post.encodings().size());
+                    done(post, post.encodings().size(), receiptHandle);
+                    return "already_posted";
+                }
                 if (alreadyPosted(post, receiptHandle)) {
                     return "already_posted";
                 }
@@ -142,6 +169,8 @@ public final class FacesPostDelivery {
                 failed(post, e.getMessage());
                 delete(receiptHandle);
                 return "failed " + FacesFailureCodes.of(e, true);
+            } finally {
+                posting.remove(key);
             }
         }
     }
@@ -152,11 +181,15 @@ public final class FacesPostDelivery {
         if (faces == null) {
             return false;
         }
+        done(post, faces, receiptHandle);
+        return true;
+    }
+
+    private void done(QueuedPost post, int faces, String receiptHandle) throws Exception {
         LOG.info("faces request {}: {} {}: accepted by the receiver before (posted mark), not posted again",
                 post.requestId(), post.type(), post.pk());
         jobs.posted(post, faces);
         delete(receiptHandle);
-        return true;
     }
 
     /** A copy of the post, delivered again after {@code delayMs}; a booked slot stays with the copy. */

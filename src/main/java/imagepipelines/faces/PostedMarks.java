@@ -22,11 +22,21 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * post with 400 "This object is not processing.", so a marked source is done, not posted again. The key is a SHA-256
  * of (receiver URL, type, pk, SHA-256 of the token): never the token. Marks older than {@code maxAge} are ignored,
  * so a source the members' site submits again much later (it resubmits only after 7 h without a result) is processed.
+ * Before each POST the same object is written as an intent ({@code state=posting}): a post that finds an intent and
+ * no posted mark follows an attempt whose outcome nobody saw (its worker died between the receiver's 200 and the
+ * mark), so the receiver's "not processing" answer to it means done.
  */
 public final class PostedMarks {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostedMarks.class);
     private static final String FACES = "faces";
+    private static final String STATE = "state";
+    private static final String POSTING = "posting";
+    private static final String POSTED = "posted";
+
+    /** A mark: {@code posted} (the receiver accepted {@code faces} encodings) or only the intent of a POST. */
+    public record Mark(boolean posted, int faces) {
+    }
 
     private final S3Client s3;
     private final String bucket;
@@ -51,6 +61,12 @@ public final class PostedMarks {
      * An S3 failure is transient (retried; a source is never posted on a guess).
      */
     public Integer posted(String apiUrl, FaceSource s) throws TransientFaceException {
+        Mark m = find(apiUrl, s);
+        return m != null && m.posted() ? m.faces() : null;
+    }
+
+    /** The source's mark younger than the maximum age (posted, or a POST's intent), else null. */
+    public Mark find(String apiUrl, FaceSource s) throws TransientFaceException {
         String key = key(apiUrl, s);
         HeadObjectResponse head;
         try {
@@ -69,12 +85,18 @@ public final class PostedMarks {
         if (head.lastModified() != null && head.lastModified().isBefore(Instant.now().minus(maxAge))) {
             return null;
         }
+        boolean posted = !POSTING.equals(head.metadata().get(STATE));
         String faces = head.metadata().get(FACES);
         try {
-            return faces == null ? 0 : Integer.parseInt(faces);
+            return new Mark(posted, faces == null ? 0 : Integer.parseInt(faces));
         } catch (NumberFormatException e) {
-            return 0;
+            return new Mark(posted, 0);
         }
+    }
+
+    /** Records that a POST of the source is about to be sent (best effort: a failure is logged). */
+    public void posting(String apiUrl, FaceSource s, String requestId) {
+        put(apiUrl, s, requestId, Map.of(STATE, POSTING, "request-id", String.valueOf(requestId)));
     }
 
     /**
@@ -82,14 +104,17 @@ public final class PostedMarks {
      * post is done either way, and only a later redelivery of it would then be posted again.
      */
     public void mark(String apiUrl, FaceSource s, String requestId, int faces) {
+        put(apiUrl, s, requestId, Map.of(STATE, POSTED, FACES, String.valueOf(faces), "request-id",
+                String.valueOf(requestId)));
+    }
+
+    private void put(String apiUrl, FaceSource s, String requestId, Map<String, String> metadata) {
         String key = key(apiUrl, s);
         try {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentType("text/plain")
-                    .metadata(Map.of(FACES, String.valueOf(faces), "request-id", String.valueOf(requestId))),
-                    RequestBody.empty());
+            s3.putObject(r -> r.bucket(bucket).key(key).contentType("text/plain").metadata(metadata), RequestBody.empty());
         } catch (SdkException e) {
-            LOG.warn("faces request {}: {} {} accepted, but its posted mark s3://{}/{} could not be written: {}",
-                    requestId, s.type(), s.pk(), bucket, key, e.getMessage());
+            LOG.warn("faces request {}: {} {}: its {} mark s3://{}/{} could not be written: {}", requestId, s.type(),
+                    s.pk(), metadata.get(STATE), bucket, key, e.getMessage());
         }
     }
 

@@ -146,8 +146,14 @@ class FacesRedeliveryRoutesTest {
         assertEquals(2, awaitJob(send(request(a, b))).succeededCount());
         assertEquals(List.of(200), statuses(a));
         assertEquals(List.of(200), statuses(b));
-        // the whole request comes back after the visibility timeout
-        FacesJob again = awaitJob(send(request(a, b, c, d)));
+        // the whole request: received by a worker that died (its receive, then nothing), back after its visibility
+        p.app.context().getRouteController().stopRoute("faces-intake-sqs");
+        String id = send(request(a, b, c, d));
+        List<Message> taken = p.stack.sqs().receiveMessage(r -> r.queueUrl(queueUrl).visibilityTimeout(1)
+                .waitTimeSeconds(2)).messages();
+        assertEquals(List.of(id), taken.stream().map(Message::messageId).toList());
+        p.app.context().getRouteController().startRoute("faces-intake-sqs");
+        FacesJob again = awaitJob(id);
 
         assertEquals(4, again.succeededCount(), () -> again.outcomes().toString());
         assertEquals(0, again.failedCount(), () -> again.outcomes().toString());
@@ -185,6 +191,29 @@ class FacesRedeliveryRoutesTest {
         await("post queue empty", Duration.ofSeconds(10), () -> p.stack.sqs().getQueueAttributes(r -> r.queueUrl(postsUrl)
                 .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
                 .attributesAsStrings().values().stream().allMatch("0"::equals));
+    }
+
+    @Test
+    void aPostRedeliveredAfterItsWorkerDiedBetweenTheReceiversOkAndTheMarkIsDoneNotDeadLettered() throws Exception {
+        FaceSource g = expect("astronaut-1face.png");
+        List<float[]> encodings = p.app.context().getRegistry().lookupByNameAndType("facesEncoder", FaceEncoder.class)
+                .encodings(resource("/faces/astronaut-1face.png"));
+        String requestId = "request-of-a-dead-worker";
+        // what the dead worker did: its intent, the POST (accepted), then it died before the posted mark and the delete
+        PostedMarks marks = p.app.context().getRegistry().lookupByNameAndType("facesPostedMarks", PostedMarks.class);
+        marks.posting(api.url(), g, requestId);
+        p.app.context().getRegistry().lookupByNameAndType("facesPoster", EncodingPoster.class)
+                .post(new FacesRequest(api.url(), List.of(g)).resultUrl(g), g, encodings);
+        assertEquals("done", api.target("photo", g.pk()).state);
+        NotifyBuilder handled = postsDone(g, 1);
+        String again = QueuedPost.of(requestId, new FacesRequest(api.url(), List.of(g)), g, encodings).toJson();
+        p.stack.sqs().sendMessage(r -> r.queueUrl(postsUrl).messageBody(again));
+        assertDone(handled, Duration.ofSeconds(30), "the redelivered post handled");
+
+        // its answer unknown, the post is sent again; the receiver's "not processing" then means done
+        assertEquals(List.of(200, 400), statuses(g));
+        assertEquals(List.of(), dlq(), "nothing dead-lettered");
+        assertEquals(1, marks.posted(api.url(), g), "marked as posted now");
     }
 
     @Test
