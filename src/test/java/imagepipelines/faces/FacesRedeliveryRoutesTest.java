@@ -216,6 +216,29 @@ class FacesRedeliveryRoutesTest {
         assertEquals(1, marks.posted(api.url(), g), "marked as posted now");
     }
 
+    /** A request sent again (a new message) after its encodings were accepted: done, not posted twice. */
+    @Test
+    void aRepeatedRequestIsNotPostedAgain() throws Exception {
+        FaceSource s = expect("cat-0faces.png");
+        assertEquals(1, awaitJob(send(request(s))).succeededCount());
+        FacesJob again = awaitJob(send(request(s)));
+        assertEquals(1, again.succeededCount(), () -> again.outcomes().toString());
+        assertEquals(List.of(200), statuses(s));
+        assertEquals(List.of(), dlq(), "nothing dead-lettered");
+    }
+
+    /** The receiver has encodings for it from elsewhere (no mark of ours): its 400 stays a refusal of the source. */
+    @Test
+    void aSourceTheReceiverNoLongerAwaitsIsRefusedAndRecorded() throws Exception {
+        FaceSource s = expect("cat-0faces.png");
+        api.target("photo", s.pk()).state = "done";
+        FacesJob job = awaitJob(send(request(s)));
+        assertEquals(1, job.failedCount(), () -> job.outcomes().toString());
+        assertTrue(job.outcomes().get(0).reason().contains("This object is not processing."), job.outcomes().toString());
+        assertEquals(List.of(400), statuses(s));
+        dlq();
+    }
+
     @Test
     void thePostedMarkHoldsNoTokenAndIsIgnoredPastItsMaximumAge() throws Exception {
         FaceSource f = expect("cat-0faces.png");

@@ -543,28 +543,6 @@ class FacesRoutesTest {
         assertEquals(List.of(200), api.posts("reference", groupRef.pk).stream().map(FakeFaceApi.Post::status).toList());
     }
 
-    /** The receiver has encodings for it from elsewhere (no posted mark of ours): its 400 is a refusal. */
-    @Test
-    void aSourceTheReceiverNoLongerAwaitsIsRefusedAndRecorded() throws Exception {
-        Src s = expect("photo", "cat-0faces.png");
-        api.target("photo", s.pk).state = "done";
-        FacesJob job = awaitJob(sendSqs(request(s)));
-        assertEquals(1, job.failedCount());
-        assertTrue(outcome(job, s).reason().contains("This object is not processing."), outcome(job, s).reason());
-        assertEquals(List.of(400), api.posts("photo", s.pk).stream().map(FakeFaceApi.Post::status).toList());
-        drainDlq();
-    }
-
-    /** A request sent again after its encodings were accepted (posted mark): done, not posted twice. */
-    @Test
-    void aRepeatedRequestIsNotPostedAgain() throws Exception {
-        Src s = expect("photo", "cat-0faces.png");
-        assertEquals(1, awaitJob(sendSqs(request(s))).succeededCount());
-        FacesJob again = awaitJob(sendSqs(request(s)));
-        assertEquals(1, again.succeededCount(), () -> again.outcomes().toString());
-        assertEquals(List.of(200), api.posts("photo", s.pk).stream().map(FakeFaceApi.Post::status).toList());
-    }
-
     static boolean queueEmpty(String url) {
         return p.stack.sqs().getQueueAttributes(r -> r.queueUrl(url)
                 .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
