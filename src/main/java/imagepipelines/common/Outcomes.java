@@ -67,7 +67,7 @@ final class Outcomes {
     /** The counts of a whole route's exchange (routes whose outcome is decided inside a bean). */
     static List<Count> ofRoute(String routeId, Exchange ex) {
         if ("faces-post-encodings".equals(routeId)) {
-            // FacesPostDelivery.deliver's answer: posted, requeued (waits for its turn) or failed CODE
+            // FacesPostDelivery.deliver's answer: posted, already_posted, requeued (waits for its turn) or failed CODE
             String o = ex.getProperty("facesPostOutcome", String.class);
             if (o == null || o.equals("requeued")) {
                 return List.of();
@@ -113,10 +113,16 @@ final class Outcomes {
         return new Count("aerial", stage, "failed", ErrorCodes.of(e));
     }
 
-    /** A source ends here encoded (its encodings queued for posting) or failed with a code. */
+    /**
+     * A source ends here encoded (its encodings queued for posting), already posted (a posted mark: the receiver has
+     * it, nothing encoded or posted) or failed with a code.
+     */
     private static Count facesSource(Exchange ex) {
         Throwable e = ex.getException() != null ? ex.getException()
                 : ex.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (e == null && ex.getProperty("postedFaces") != null) {
+            return new Count("faces", "process-source", "already_posted", NONE);
+        }
         if (e == null) {
             return new Count("faces", "encode-photo", "encoded", NONE);
         }

@@ -19,7 +19,8 @@ import org.apache.camel.ProducerTemplate;
  * {@code {"token": ..., "encodings": [[128 floats], ...]}} through the route faces-post-http (camel-http) and reads
  * the answer: 2xx done; 429 is {@link ReceiverThrottledException} (wait for Retry-After); 5xx, 408, time-outs and
  * refused connections are transient (retried with backoff); any other status is a permanent failure with the
- * receiver's reason. Redirects are not followed (a POST is not re-sent elsewhere; camel.component.http.*).
+ * receiver's reason (400 "not processing" as {@link ReceiverNotProcessingException}). Redirects are not followed
+ * (a POST is not re-sent elsewhere; camel.component.http.*).
  */
 public final class EncodingPoster implements CamelContextAware {
 
@@ -80,6 +81,9 @@ public final class EncodingPoster implements CamelContextAware {
         }
         if (status >= 500 || status == 408) {
             throw new TransientFaceException("receiver answered " + status + reason + " (" + url + ")");
+        }
+        if (status == 400 && reason.contains(ReceiverNotProcessingException.ANSWER)) {
+            throw new ReceiverNotProcessingException("receiver answered " + status + reason + " (" + url + ")");
         }
         throw new FaceSourceException("receiver answered " + status + reason + " (" + url + ")");
     }

@@ -30,7 +30,7 @@ public final class FacesFailureCodes {
         if (m.startsWith("not a decodable image")) {
             return "NOT_AN_IMAGE";
         }
-        if (m.startsWith("redirect refused") || m.contains("allowed-hosts") || m.startsWith("must not")
+        if (m.startsWith("redirect refused") || m.contains("allowed-hosts") || m.contains("refused before connecting") || m.startsWith("must not")
                 || m.startsWith("only http") || m.startsWith("url") || m.startsWith("not a valid url")) {
             return "URL_NOT_ALLOWED";
         }

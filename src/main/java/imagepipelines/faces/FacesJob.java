@@ -20,6 +20,9 @@ public final class FacesJob {
     private final String requestId;
     private final FacesRequest request;
     private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    /** Sources (type/pk) with an outcome: the first one counts; SQS's redeliveries can bring a second. */
+    private final java.util.Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final int distinctSources;
     private final long startNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
@@ -27,6 +30,11 @@ public final class FacesJob {
     public FacesJob(String requestId, FacesRequest request) {
         this.requestId = requestId;
         this.request = request;
+        this.distinctSources = (int) request.sources().stream().map(FacesJob::sourceKey).distinct().count();
+    }
+
+    private static String sourceKey(FaceSource s) {
+        return s.type() + "/" + s.pk();
     }
 
     public String requestId() {
@@ -37,19 +45,25 @@ public final class FacesJob {
         return request;
     }
 
-    /** Records a source's outcome; true for the one call that completes the request (every source has one). */
+    /**
+     * Records a source's outcome (the first for that source; a later one, e.g. of a redelivered post, is ignored);
+     * true for the one call that completes the request (every source has one).
+     */
     public boolean succeeded(FaceSource s, int faces) {
-        return record(new Outcome(s.pk(), s.type(), s.photoUrl(), faces, null));
+        return record(s, new Outcome(s.pk(), s.type(), s.photoUrl(), faces, null));
     }
 
     /** Records a source's failure; true for the one call that completes the request. */
     public boolean failed(FaceSource s, String reason) {
-        return record(new Outcome(s.pk(), s.type(), s.photoUrl(), -1, reason));
+        return record(s, new Outcome(s.pk(), s.type(), s.photoUrl(), -1, reason));
     }
 
-    private boolean record(Outcome o) {
+    private synchronized boolean record(FaceSource s, Outcome o) {
+        if (!recorded.add(sourceKey(s))) {
+            return false;
+        }
         outcomes.add(o);
-        boolean last = outcomes.size() >= request.sources().size() && completed.compareAndSet(false, true);
+        boolean last = outcomes.size() >= distinctSources && completed.compareAndSet(false, true);
         if (last) {
             done.countDown();
         }

@@ -56,6 +56,31 @@ public final class FacesJobs {
         }
     }
 
+    /** The receiver has a queued post's encodings: recorded in its request's job when this instance runs it. */
+    public void posted(QueuedPost post, int faces) throws Exception {
+        FacesJob job = running(post.requestId());
+        if (job != null) {
+            succeeded(job, post.source(), faces);
+        }
+    }
+
+    /** The receiver refused a queued post: recorded in its job, or dead-lettered for a request not running here. */
+    public void postFailed(QueuedPost post, String reason) throws Exception {
+        FacesJob job = running(post.requestId());
+        if (job != null) {
+            failed(job, post.source(), reason);
+        } else {
+            deadLetters.postFailed(post, reason);
+        }
+    }
+
+    /** A source with a posted mark (faces-process-source): the receiver has its encodings; not encoded again. */
+    public void alreadyPosted(FacesJob job, FaceSource s, int faces) throws Exception {
+        LOG.info("faces request {}: {} {}: accepted by the receiver before (posted mark), not encoded again",
+                job.requestId(), s.type(), s.pk());
+        succeeded(job, s, faces);
+    }
+
     /** A source whose download or encoding failed (faces-source-errors); the token never appears in the reason. */
     public void sourceFailed(FacesJob job, FaceSource s, Throwable e) throws Exception {
         while ((e instanceof CompletionException || e instanceof RuntimeCamelException) && e.getCause() != null) {

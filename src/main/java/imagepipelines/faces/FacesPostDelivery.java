@@ -18,6 +18,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * host for its Retry-After and the post waits again (no attempt counted); 5xx, time-outs and refused connections are
  * retried with backoff up to {@code faces.retry.max}; other answers are final. Final outcomes go to the request's
  * job ({@link FacesJobs}), or, for a request this instance does not track, a refusal to the dead-letter queue.
+ * A source the receiver accepted gets a {@link PostedMarks} mark; a post of a marked source (SQS delivered it again,
+ * or the request was encoded again after its worker died) is done without a POST ({@code already_posted}), and so is
+ * a 400 "not processing" for a source that has a mark (a copy of the post got there first) or whose earlier POST
+ * was sent with no answer seen (an intent mark: its worker died before the posted mark).
  */
 public final class FacesPostDelivery {
 
@@ -25,30 +29,35 @@ public final class FacesPostDelivery {
     /** SQS's limit on a message, less headroom for attributes. */
     private static final int MAX_MESSAGE_BYTES = 250 * 1024;
     private static final int MAX_DELAY_SECONDS = 900;
+    private static final long NOT_PROCESSING_RECHECK_MS = 1000;
+    /** A post whose source another copy is posting from this instance right now waits this long on the queue. */
+    private static final long IN_FLIGHT_WAIT_MS = 2000;
 
     private final SqsClient sqs;
     private final String queue;
     private final EncodingPoster poster;
+    private final PostedMarks marks;
     private final ReceiverRateLimiter limiter;
     private final FacesJobs jobs;
-    private final FacesDeadLetters deadLetters;
     private final FacesStats stats;
     private final int maxRetries;
     private final long retryDelayMs;
     private final long retryMaxDelayMs;
     /** Slots booked for posts sent back to wait: message id -> epoch ms of the slot (lost on restart: booked anew). */
     private final Map<String, Long> booked = new ConcurrentHashMap<>();
+    /** Marks' keys of the sources being posted now by this instance (two copies of a post are never sent at once). */
+    private final java.util.Set<String> posting = ConcurrentHashMap.newKeySet();
     private volatile String queueUrl;
 
-    public FacesPostDelivery(SqsClient sqs, String queue, EncodingPoster poster, ReceiverRateLimiter limiter,
-            FacesJobs jobs, FacesDeadLetters deadLetters, FacesStats stats, int maxRetries, long retryDelayMs,
+    public FacesPostDelivery(SqsClient sqs, String queue, EncodingPoster poster, PostedMarks marks,
+            ReceiverRateLimiter limiter, FacesJobs jobs, FacesStats stats, int maxRetries, long retryDelayMs,
             long retryMaxDelayMs) {
         this.sqs = sqs;
         this.queue = queue;
         this.poster = poster;
+        this.marks = marks;
         this.limiter = limiter;
         this.jobs = jobs;
-        this.deadLetters = deadLetters;
         this.stats = stats;
         this.maxRetries = maxRetries;
         this.retryDelayMs = retryDelayMs;
@@ -70,11 +79,16 @@ public final class FacesPostDelivery {
      * One message of the post queue. Returns normally once the message is dealt with (deleted, or replaced by a
      * delayed copy); an exception leaves it on the queue, to be received again (its redrive policy parks it in the
      * queue's dead-letter queue after repeated failures). The answer, for the outcome counters: {@code posted},
-     * {@code requeued} (waits on the queue for its turn or its next attempt) or {@code failed <ERROR_CODE>}.
+     * {@code already_posted} (a mark says the receiver has it), {@code requeued} (waits on the queue for its turn or
+     * its next attempt) or {@code failed <ERROR_CODE>}.
      */
     public String deliver(String body, String messageId, String receiptHandle) throws Exception {
         QueuedPost post = QueuedPost.parse(body);
         String host = URI.create(post.apiUrl()).getHost();
+        if (alreadyPosted(post, receiptHandle)) {
+            booked.remove(messageId);
+            return "already_posted";
+        }
         Long slot = booked.remove(messageId);
         long wait = slot != null ? slot - System.currentTimeMillis() : limiter.reserve(host);
         while (true) {
@@ -84,10 +98,31 @@ public final class FacesPostDelivery {
                 return "requeued";
             }
             sleep(wait);
+            // right before the POST: another copy of it may be posting here now, or have been accepted meanwhile
+            String key = marks.key(post.apiUrl(), post.source());
+            if (!posting.add(key)) {
+                sendBack(post, IN_FLIGHT_WAIT_MS, false);
+                delete(receiptHandle);
+                return "requeued";
+            }
+            PostedMarks.Mark before;
+            try {
+                before = marks.find(post.apiUrl(), post.source());
+            } catch (TransientFaceException | RuntimeException e) {
+                posting.remove(key);
+                throw e; // S3 unreachable: the message comes back after its visibility timeout
+            }
+            if (before != null && before.posted()) {
+                posting.remove(key);
+                done(post, before.faces(), receiptHandle);
+                return "already_posted";
+            }
             long t0 = System.nanoTime();
             try {
+                marks.posting(post.apiUrl(), post.source(), post.requestId());
                 poster.post(post.resultUrl(), post.source(), post.floats());
                 stats.add("post", System.nanoTime() - t0);
+                marks.mark(post.apiUrl(), post.source(), post.requestId(), post.encodings().size());
                 succeeded(post);
                 delete(receiptHandle);
                 return "posted";
@@ -112,12 +147,49 @@ public final class FacesPostDelivery {
                 }
                 sleep(backoff);
                 wait = limiter.reserve(host);
+            } catch (ReceiverNotProcessingException e) {
+                if (before != null) {
+                    // an earlier POST of it was sent and its answer never seen (its worker died before the mark)
+                    marks.mark(post.apiUrl(), post.source(), post.requestId(), post.encodings().size());
+                    done(post, post.encodings().size(), receiptHandle);
+                    return "already_posted";
+                }
+                if (alreadyPosted(post, receiptHandle)) {
+                    return "already_posted";
+                }
+                // a copy of this post accepted a moment ago may be writing its mark still: look once more
+                sleep(NOT_PROCESSING_RECHECK_MS);
+                if (alreadyPosted(post, receiptHandle)) {
+                    return "already_posted";
+                }
+                failed(post, e.getMessage());
+                delete(receiptHandle);
+                return "failed " + FacesFailureCodes.of(e, true);
             } catch (FaceSourceException e) {
                 failed(post, e.getMessage());
                 delete(receiptHandle);
                 return "failed " + FacesFailureCodes.of(e, true);
+            } finally {
+                posting.remove(key);
             }
         }
+    }
+
+    /** True, with the message deleted and the source recorded as done, when the source has a posted mark. */
+    private boolean alreadyPosted(QueuedPost post, String receiptHandle) throws Exception {
+        Integer faces = marks.posted(post.apiUrl(), post.source());
+        if (faces == null) {
+            return false;
+        }
+        done(post, faces, receiptHandle);
+        return true;
+    }
+
+    private void done(QueuedPost post, int faces, String receiptHandle) throws Exception {
+        LOG.info("faces request {}: {} {}: accepted by the receiver before (posted mark), not posted again",
+                post.requestId(), post.type(), post.pk());
+        jobs.posted(post, faces);
+        delete(receiptHandle);
     }
 
     /** A copy of the post, delivered again after {@code delayMs}; a booked slot stays with the copy. */
@@ -134,21 +206,13 @@ public final class FacesPostDelivery {
     private void succeeded(QueuedPost post) throws Exception {
         int faces = post.encodings().size();
         LOG.info("faces request {}: {} {}: {} encoding(s) accepted", post.requestId(), post.type(), post.pk(), faces);
-        FacesJob job = jobs.running(post.requestId());
-        if (job != null) {
-            jobs.succeeded(job, post.source(), faces);
-        }
+        jobs.posted(post, faces);
     }
 
     private void failed(QueuedPost post, String reason) throws Exception {
         String r = post.token().isEmpty() ? reason : reason.replace(post.token(), FaceSource.MASK);
         LOG.warn("faces request {}: {} {} failed: {}", post.requestId(), post.type(), post.pk(), r);
-        FacesJob job = jobs.running(post.requestId());
-        if (job != null) {
-            jobs.failed(job, post.source(), r);
-        } else {
-            deadLetters.postFailed(post, r);
-        }
+        jobs.postFailed(post, r);
     }
 
     private void delete(String receiptHandle) {

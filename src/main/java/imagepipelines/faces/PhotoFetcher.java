@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Limits: {@code timeoutMs} to connect and to receive the response headers, and a total {@code deadlineMs} for the
  * whole download (every redirect, headers and body; a host dripping bytes cannot stretch it); a size cap checked
  * while streaming (a larger body is cut, not read); redirects followed here, at most {@code maxRedirects}, each
- * checked against the {@link UrlPolicy} before it is requested. A download that is merely slow (deadline or time-out)
+ * checked against the {@link UrlPolicy} before it is requested, and each host's DNS answer against
+ * {@link HostAddresses} (no metadata or link-local address) before connecting. A download that is merely slow (deadline or time-out)
  * is a permanent failure of the source for this request, not retried; refused connections, broken transfers, 5xx,
  * 408 and 429 are transient.
  */
@@ -37,6 +38,7 @@ public final class PhotoFetcher implements AutoCloseable {
     private final long maxBytes;
     private final int maxRedirects;
     private final HttpClient http;
+    private final HostAddresses addresses;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "faces-download-deadline");
         t.setDaemon(true);
@@ -44,6 +46,12 @@ public final class PhotoFetcher implements AutoCloseable {
     });
 
     public PhotoFetcher(UrlPolicy policy, long timeoutMs, long deadlineMs, long maxBytes, int maxRedirects) {
+        this(policy, timeoutMs, deadlineMs, maxBytes, maxRedirects, HostAddresses.SYSTEM);
+    }
+
+    PhotoFetcher(UrlPolicy policy, long timeoutMs, long deadlineMs, long maxBytes, int maxRedirects,
+            HostAddresses.Resolver resolver) {
+        this.addresses = new HostAddresses(resolver);
         this.policy = policy;
         this.timeoutMs = timeoutMs;
         this.deadlineMs = deadlineMs;
@@ -103,6 +111,11 @@ public final class PhotoFetcher implements AutoCloseable {
             long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
             if (left <= 0) {
                 deadlineReached();
+                return;
+            }
+            String refused = addresses.refusal(uri.getHost());
+            if (refused != null) {
+                result.completeExceptionally(new FaceSourceException(hop > 0 ? "redirect refused: " + refused : refused));
                 return;
             }
             HttpRequest req = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMillis(Math.min(timeoutMs, left)))

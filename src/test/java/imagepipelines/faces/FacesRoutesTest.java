@@ -554,17 +554,6 @@ class FacesRoutesTest {
         assertEquals(List.of(200), api.posts("reference", groupRef.pk).stream().map(FakeFaceApi.Post::status).toList());
     }
 
-    @Test
-    void aRepeatedRequestIsRefusedByTheReceiverAndRecorded() throws Exception {
-        Src s = expect("photo", "cat-0faces.png");
-        assertEquals(1, sendAndFinish(request(s), s).succeededCount());
-        FacesJob again = sendAndFinish(request(s), s);
-        assertEquals(1, again.failedCount());
-        assertTrue(outcome(again, s).reason().contains("This object is not processing."), outcome(again, s).reason());
-        assertEquals(List.of(200, 400), api.posts("photo", s.pk).stream().map(FakeFaceApi.Post::status).toList());
-        drainDlq();
-    }
-
     static boolean queueEmpty(String url) {
         return p.stack.sqs().getQueueAttributes(r -> r.queueUrl(url)
                 .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))

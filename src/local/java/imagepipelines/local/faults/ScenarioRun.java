@@ -52,9 +52,11 @@ final class ScenarioRun implements AutoCloseable {
 
     /** Starts a worker ({@code extra}: environment of that worker, e.g. a shorter API time-out). */
     Worker worker(String workerName, Map<String, String> extra) throws Exception {
-        // small scale (CI): the client compiler only, for a quicker start of the short-lived worker JVMs
+        // small scale (CI): the client compiler only, for a quicker start of the short-lived worker JVMs; not for
+        // faces, whose Vector API kernels only C2 compiles (C1 left a photo's encoding at over a minute)
+        boolean c1 = !full && !extra.getOrDefault("PIPELINES_WORKFLOWS", "").contains("faces");
         Worker w = new Worker(workerName, dir.resolve(workerName), stack.stack.properties(), stack.visibilitySeconds,
-                full ? List.of() : List.of("-XX:TieredStopAtLevel=1"), extra);
+                c1 ? List.of("-XX:TieredStopAtLevel=1") : List.of(), extra);
         synchronized (workers) {
             workers.add(w);
         }

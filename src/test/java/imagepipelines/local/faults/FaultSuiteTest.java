@@ -22,12 +22,19 @@ class FaultSuiteTest {
     @TempDir
     Path dir;
 
-    // scenario 5 (faces) is left out until the defect it found is fixed: a faces request redelivered after its
-    // worker died re-posts sources the receiver had already accepted (docs/reliability.md, "Defects found")
     @ParameterizedTest(name = "scenario {0}")
     @ValueSource(strings = {"1", "2", "4", "3", "8"})
     void scenarioLosesAndDuplicatesNothing(String id) throws Exception {
         check(id);
+    }
+
+    /**
+     * Scenario 5: the face receiver throttles and fails, the faces worker is killed while encodings wait to be posted;
+     * a request redelivered whole posts only the sources the receiver does not have yet (posted marks).
+     */
+    @Test
+    void faceReceiverFaultsAndAKilledFacesWorkerLoseAndDuplicateNothing() throws Exception {
+        check("5");
     }
 
     /** Scenario 7 mounts a small tmpfs as the worker's scratch folder: only where this process may (root). */
