@@ -54,15 +54,7 @@ class ExifToolLifetimeTest {
     @Test
     void anExiftoolStartedForAThreadThatHasEndedKeepsRunning() throws Exception {
         try (ExifToolPool pool = new ExifToolPool("exiftool", 30_000)) {
-            Thread borrower = new Thread(() -> {
-                try {
-                    pool.run(List.of("-ver"));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            borrower.start();
-            borrower.join();
+            runOnAThreadThatEnds(pool);
             List<ProcessHandle> started = exiftoolsUnder(ProcessHandle.current());
             assertEquals(1, started.size());
             Thread.sleep(500);
@@ -78,19 +70,24 @@ class ExifToolLifetimeTest {
                 .orElse(false)).toList();
     }
 
+    /** Borrows an exiftool (started on first use) on a thread that has ended when this returns. */
+    static void runOnAThreadThatEnds(ExifToolPool pool) throws InterruptedException {
+        Thread borrower = new Thread(() -> {
+            try {
+                pool.run(List.of("-ver"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        borrower.start();
+        borrower.join();
+    }
+
     /** The child JVM: one exiftool started for a thread that then ends, then waits to be killed. */
     static final class InChildJvm {
         public static void main(String[] args) throws Exception {
             ExifToolPool pool = new ExifToolPool("exiftool", 30_000);
-            Thread borrower = new Thread(() -> {
-                try {
-                    pool.run(List.of("-ver"));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            borrower.start();
-            borrower.join();
+            runOnAThreadThatEnds(pool);
             System.out.println("ready");
             Thread.sleep(120_000);
         }
