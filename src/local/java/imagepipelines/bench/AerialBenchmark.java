@@ -82,18 +82,49 @@ public final class AerialBenchmark {
     /** One exchange sent to an endpoint, as nanoTime start/end, and the upload it was about (or null). */
     private static final List<ExecCpu> execCpuUse = new CopyOnWriteArrayList<>();
 
-    /** CPU seconds at one moment: this JVM's threads by group, and its reaped children's user+sys. */
-    private record CpuMark(double jvm, double children, double[] machine, Map<String, Double> threads) {
+    /**
+     * CPU seconds at one moment: this JVM's threads by group, and its reaped children's user+sys; and the page cache
+     * not yet on disk then (MB). After {@link #minus} the CPU is the difference and {@code dirtyMb} the earlier mark's.
+     */
+    private record CpuMark(double jvm, double children, double[] machine, Map<String, Double> threads, double dirtyMb) {
 
         static CpuMark now() {
             return new CpuMark(jvmCpuNanos() / 1e9, childrenCpuSeconds(), machineCpuSeconds(), ThreadCpu.byGroup(
-                    AerialBenchmark::threadGroup));
+                    AerialBenchmark::threadGroup), unwrittenPageCacheMb());
         }
 
         CpuMark minus(CpuMark o) {
             return new CpuMark(jvm - o.jvm, children - o.children,
                     new double[] {machine[0] - o.machine[0], machine[1] - o.machine[1]},
-                    ThreadCpu.minus(threads, o.threads));
+                    ThreadCpu.minus(threads, o.threads), o.dirtyMb);
+        }
+    }
+
+    /**
+     * Dirty + Writeback of /proc/meminfo in MB. The application writes the download (and, locally, the S3 server the
+     * upload) just before gdalwarp writes its warped copy; where the disk is slow, the kernel makes the writer that
+     * pushes this past its dirty threshold wait (shown as iowait and a longer command with the same own CPU).
+     */
+    static double unwrittenPageCacheMb() {
+        try (var lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(l -> l.startsWith("Dirty:") || l.startsWith("Writeback:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).sum() / 1024.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The kernel's dirty-page thresholds now, in MB: background writeback starts, writers are made to wait. */
+    static String dirtyThresholds() {
+        try (var lines = Files.lines(Path.of("/proc/vmstat"))) {
+            Map<String, Long> v = new java.util.HashMap<>();
+            lines.map(l -> l.split(" ")).filter(f -> f[0].startsWith("nr_dirty_"))
+                    .forEach(f -> v.put(f[0], Long.parseLong(f[1])));
+            return String.format(java.util.Locale.ROOT, "background writeback from %.0f MB, writers wait from %.0f MB",
+                    v.getOrDefault("nr_dirty_background_threshold", 0L) * 4 / 1024.0,
+                    v.getOrDefault("nr_dirty_threshold", 0L) * 4 / 1024.0);
+        } catch (IOException | RuntimeException e) {
+            return "dirty thresholds unknown";
         }
     }
 
@@ -156,6 +187,7 @@ public final class AerialBenchmark {
         String vsis3 = settings.get("aerial.source.vsis3", "true");
         RasterInfo info = new RasterInspector().inspect(big);
         System.out.println("CPU: " + cpuModel());
+        System.out.println("page cache not yet on disk: " + dirtyThresholds());
         System.out.printf(Locale.ROOT, "source %s: %dx%d, %d bands %s, %d MB, %s; %d CPUs; GDAL %s%n", big,
                 info.width(), info.height(), info.bandCount(), info.band(1).dataType(), Files.size(big) >> 20,
                 info.srsString(), Runtime.getRuntime().availableProcessors(), GdalRuntime.gdalVersion());
@@ -444,6 +476,7 @@ public final class AerialBenchmark {
                     m.put("    the rest of the machine's CPU during " + name + " (other processes, kernel)",
                             c.used().machine()[0] - c.used().children() - c.used().jvm());
                     m.put("    the machine's iowait during " + name, c.used().machine()[1]);
+                    m.put("    page cache not yet on disk when " + name + " started (MB, not s)", c.used().dirtyMb());
                     c.used().threads().entrySet().stream().filter(en -> en.getValue() >= 0.01)
                             .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(4)
                             .forEach(en -> m.put("      " + name + ": JVM threads " + en.getKey(), en.getValue()));
