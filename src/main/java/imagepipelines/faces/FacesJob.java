@@ -79,6 +79,11 @@ public final class FacesJob {
         return completed.get();
     }
 
+    /** Every source has its outcome. */
+    public boolean isComplete() {
+        return completed.get();
+    }
+
     public List<Outcome> outcomes() {
         return List.copyOf(outcomes);
     }

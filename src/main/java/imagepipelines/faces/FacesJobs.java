@@ -123,15 +123,16 @@ public final class FacesJobs {
 
     /** GET /faces/requests/{id}: state and per-source outcomes (no tokens); null when unknown. */
     public Map<String, Object> status(String requestId) {
-        FacesJob job = finished(requestId);
-        String state = "finished";
+        // running first: a job is put into finished before it leaves running, so one of the two lookups finds it
+        // (the other order missed a job finishing between them, and a RequestResponse caller got no status)
+        FacesJob job = running.get(requestId);
         if (job == null) {
-            job = running.get(requestId);
-            state = "running";
+            job = finished(requestId);
         }
         if (job == null) {
             return null;
         }
+        String state = job.isComplete() ? "finished" : "running";
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("request_id", job.requestId());
         m.put("state", state);
