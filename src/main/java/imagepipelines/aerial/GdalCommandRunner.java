@@ -3,12 +3,13 @@ package imagepipelines.aerial;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import imagepipelines.common.ChildProcesses;
@@ -18,7 +19,8 @@ import imagepipelines.common.SqsReleaseOnShutdown;
 /**
  * Runs a GDAL (or any) program from an argument list, with a time limit, and turns a failure into a message a
  * person can act on: the program, its exit code, and the {@code ERROR} lines it printed (or the tail of its
- * output). Output goes to temporary files, so a chatty program can never block on a full pipe.
+ * output). Its stdout and stderr are drained by threads of their own, so a chatty program never blocks on a full
+ * pipe, and no output file is left behind when the JVM is killed while it runs.
  *
  * <p>The Camel routes may run the same argument lists through camel-exec instead.
  */
@@ -30,6 +32,12 @@ public class GdalCommandRunner {
     private static final int MAX_DETAIL_LINES = 12;
     /** GDAL (or other) child processes of this JVM running now (gauge pipelines_gdal_processes_running). */
     private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
+    /** Threads reading the programs' stdout and stderr (daemon: nothing to wait for at shutdown). */
+    private static final ExecutorService DRAINS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "gdal-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Duration timeout;
     private final Map<String, String> environment;
@@ -70,39 +78,26 @@ public class GdalCommandRunner {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
-        Path out = null;
-        Path err = null;
         long start = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(ChildProcesses.diesWithThisJvm(command));
+        pb.environment().putAll(environment);
+        Process p;
         try {
-            out = Files.createTempFile("gdal-cmd-", ".out");
-            err = Files.createTempFile("gdal-cmd-", ".err");
-            ProcessBuilder pb = new ProcessBuilder(ChildProcesses.diesWithThisJvm(command)).redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
-            pb.environment().putAll(environment);
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                throw new GdalCommandException(command, "could not be started (" + e.getMessage() + "); is it "
-                        + "installed? GDAL programs come with Debian's gdal-bin (bin/setup-gdal-jni)", e);
-            }
-            RUNNING.incrementAndGet();
-            // read through descriptors opened now and unlink the files at once: a JVM killed while the program
-            // runs leaves no output files behind in the temporary folder
-            try (InputStream outText = Files.newInputStream(out); InputStream errText = Files.newInputStream(err)) {
-                delete(out);
-                delete(err);
-                return await(command, p, outText, errText, start);
-            } finally {
-                RUNNING.decrementAndGet();
-            }
+            p = pb.start();
+        } catch (IOException e) {
+            throw new GdalCommandException(command, "could not be started (" + e.getMessage() + "); is it "
+                    + "installed? GDAL programs come with Debian's gdal-bin (bin/setup-gdal-jni)", e);
+        }
+        RUNNING.incrementAndGet();
+        try {
+            p.getOutputStream().close();
+            return await(command, p, drain(p.getInputStream()), drain(p.getErrorStream()), start);
         } catch (ReleasedAtShutdownException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (IOException e) {
             throw new GdalCommandException(command, "output could not be captured: " + e.getMessage(), e);
         } finally {
-            delete(out);
-            delete(err);
+            RUNNING.decrementAndGet();
         }
     }
 
@@ -111,7 +106,7 @@ public class GdalCommandRunner {
         return RUNNING.get();
     }
 
-    private Result await(List<String> command, Process p, InputStream out, InputStream err, long start)
+    private Result await(List<String> command, Process p, Future<String> out, Future<String> err, long start)
             throws IOException {
         try {
             boolean finished;
@@ -177,17 +172,24 @@ public class GdalCommandRunner {
         return new ArrayList<>(lines.subList(Math.max(0, lines.size() - MAX_DETAIL_LINES), lines.size()));
     }
 
-    private static String read(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    /** The whole stream as text, read on a thread of its own. */
+    private static Future<String> drain(InputStream in) {
+        return DRAINS.submit(() -> {
+            try (in) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        });
     }
 
-    private static void delete(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // temp file: the OS cleans up
-            }
+    /** A drained stream's text once the program has ended (its pipe then closes). */
+    private static String read(Future<String> drained) throws IOException, InterruptedException {
+        try {
+            return drained.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            drained.cancel(true);
+            throw new IOException("output still open 10 s after the program ended");
         }
     }
 }
