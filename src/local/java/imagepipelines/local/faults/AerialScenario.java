@@ -51,7 +51,7 @@ final class AerialScenario implements AutoCloseable {
         // as deployed (ecs/image-pipelines.yaml): 3 receives to the DLQ; notifications for ObjectCreated of *.tif
         queueUrl = LocalStack.createQueueWithDeadLetter(stack.sqs(), QUEUE, MAX_RECEIVES, run.stack.visibilitySeconds);
         proxy = new CogPutProxy(URI.create(stack.properties().get("aws.s3.endpoint")).getPort());
-        notifier = new BucketNotifier(stack.s3(), stack.sqs(), BUCKET, ".tif", queueUrl);
+        notifier = new BucketNotifier(stack.s3(), stack.sqs(), BUCKET, ".tif", queueUrl, "faults");
         corpus = new AerialCorpus(run.dir.resolve("geotiffs"));
     }
 

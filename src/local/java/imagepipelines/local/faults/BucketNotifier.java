@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * What the local S3 server lacks: a bucket's event notifications. Lists the bucket every 300 ms and sends one S3
  * event notification ({@code ObjectCreated:Put}) per new object (a key written again is new) to a queue, as a
  * notification configuration for every key does on AWS: the pipeline's own outputs are announced too, as they are
- * there. (FaultStack does the same for the ingestion bucket; this one serves the aerial scenarios.)
+ * there. FaultStack's for the ingestion bucket, the aerial scenarios' for theirs.
  */
 final class BucketNotifier implements AutoCloseable {
 
@@ -31,16 +31,19 @@ final class BucketNotifier implements AutoCloseable {
     private final String bucket;
     private final String suffix;
     private final String queueUrl;
+    private final String configurationId;
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
     private final Thread watcher;
     private volatile boolean running = true;
 
-    BucketNotifier(S3Client s3, SqsClient sqs, String bucket, String suffix, String queueUrl) {
+    /** @param suffix only keys ending so ("" for all); {@code configurationId} names the notification in its events */
+    BucketNotifier(S3Client s3, SqsClient sqs, String bucket, String suffix, String queueUrl, String configurationId) {
         this.s3 = s3;
         this.sqs = sqs;
         this.bucket = bucket;
         this.suffix = suffix;
         this.queueUrl = queueUrl;
+        this.configurationId = configurationId;
         watcher = new Thread(this::watch, "faults-notifications-" + bucket);
         watcher.setDaemon(true);
         watcher.start();
@@ -52,7 +55,7 @@ final class BucketNotifier implements AutoCloseable {
                 for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()) {
                     String id = o.key() + "\u0000" + o.eTag() + "\u0000" + o.lastModified();
                     if (o.key().endsWith(suffix) && !announced.contains(id)
-                            && !IN_PROGRESS_WRITE.matcher(o.key()).matches() && announced.add(id)) {
+                            && !IN_PROGRESS_WRITE.matcher(o.key()).matches() && exists(o.key()) && announced.add(id)) {
                         sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(notification(o)));
                     }
                 }
@@ -67,12 +70,24 @@ final class BucketNotifier implements AutoCloseable {
         }
     }
 
+    /** Still there: a write in progress listed under a temporary name is gone once it is done. */
+    private boolean exists(String key) {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key));
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            return e.statusCode() != 404;
+        }
+    }
+
     private String notification(S3Object o) {
         try {
             return JSON.writeValueAsString(Map.of("Records", List.of(Map.of(
                     "eventVersion", "2.1", "eventSource", "aws:s3", "awsRegion", "us-east-1",
                     "eventTime", o.lastModified().toString(), "eventName", "ObjectCreated:Put",
-                    "s3", Map.of("s3SchemaVersion", "1.0", "configurationId", "faults",
+                    "s3", Map.of("s3SchemaVersion", "1.0", "configurationId", configurationId,
                             "bucket", Map.of("name", bucket, "arn", "arn:aws:s3:::" + bucket),
                             "object", Map.of("key", URLEncoder.encode(o.key(), StandardCharsets.UTF_8)
                                             .replace("%2F", "/"),
