@@ -58,7 +58,8 @@ public class AerialErrorRecords {
             record.put("plan", job.plan());
         }
         record.put("time", Instant.now().toString());
-        record.put("action", "the upload was left as it is; fix it and upload it again under the same key");
+        record.put("action", e instanceof ScratchTooSmallException small ? small.action()
+                : "the upload was left as it is; fix it and upload it again under the same key");
         String key = key(sourceKey);
         Map<String, String> meta = new LinkedHashMap<>();
         if (job != null && job.etag() != null) {

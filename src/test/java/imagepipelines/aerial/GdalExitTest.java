@@ -43,4 +43,26 @@ class GdalExitTest {
         assertTrue(e.getMessage().contains("ZIPDecode"), e.getMessage());
         assertDoesNotThrow(() -> new GdalExit().check(warping(), 0, ""));
     }
+
+    /**
+     * Found by ScratchTooSmallRoutesTest: a full scratch disk while gdal_translate wrote the COG deleted the warped
+     * copy as well as the half-written COG, so the retry of gdal_translate read nothing ("No such file or
+     * directory": a GdalCommandException) and a good upload got an error record.
+     */
+    @Test
+    void aFullDiskDuringTheCogStepDeletesTheHalfWrittenCogButKeepsTheWarpedCopyItsRetryReads(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        AerialJob job = new UploadClassifier().classify("b", "nc/A/B_1950/frames/georef/19500101_1-2.tif");
+        java.nio.file.Path warped = java.nio.file.Files.write(dir.resolve("warped.tif"), new byte[10]);
+        java.nio.file.Path cog = java.nio.file.Files.write(dir.resolve("19500101_1-2.tif"), new byte[10]);
+        java.nio.file.Path ovrTmp = java.nio.file.Files.write(dir.resolve("19500101_1-2.tif.ovr.tmp"), new byte[10]);
+        job.warpedFile(warped);
+        job.cogFile(cog);
+        job.command(List.of("gdal_translate", "-of", "COG", warped.toString(), cog.toString()));
+        assertThrows(ScratchFullException.class, () -> new GdalExit().check(job, 1,
+                "ERROR 1: _tiffWriteProc:No space left on device"));
+        assertTrue(java.nio.file.Files.exists(warped), "the retry of gdal_translate reads it");
+        assertTrue(java.nio.file.Files.notExists(cog) && java.nio.file.Files.notExists(ovrTmp),
+                "the half-written COG and GDAL's temporary overviews are gone");
+    }
 }
