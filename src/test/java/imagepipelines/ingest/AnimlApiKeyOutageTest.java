@@ -132,6 +132,9 @@ class AnimlApiKeyOutageTest {
         assertEquals(1, ((Number) p.api().batches().get(batch).get("total")).intValue());
         assertTrue(p.api().batchErrors().isEmpty());
         assertEquals(200, readiness().statusCode());
+        // the batch's closed record is written after its last image: waiting for it here keeps it from landing in
+        // the dead-letter bucket after clean() and failing the next test's "nothing dead-lettered" (seen in CI)
+        await("batch closed", WAIT, () -> p.keys(DEADLETTER).contains("_control/bulk-batches/closed/" + batch + ".json"));
     }
 
     static HttpResponse<String> readiness() {
