@@ -75,12 +75,8 @@ public final class FacesJob {
         return done.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    public boolean complete() {
-        return completed.get();
-    }
-
     /** Every source has its outcome. */
-    public boolean isComplete() {
+    public boolean complete() {
         return completed.get();
     }
 

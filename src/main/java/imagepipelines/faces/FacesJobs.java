@@ -132,7 +132,7 @@ public final class FacesJobs {
         if (job == null) {
             return null;
         }
-        String state = job.isComplete() ? "finished" : "running";
+        String state = job.complete() ? "finished" : "running";
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("request_id", job.requestId());
         m.put("state", state);
