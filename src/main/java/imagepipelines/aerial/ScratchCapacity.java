@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
 
+import org.gdal.gdal.gdal;
+
 /**
  * Refuses a job that can never fit the scratch disk: its download, or its download and gdalwarp's uncompressed
  * output together, larger than the whole disk. A disk that is only full now is retried and then redelivered
@@ -40,7 +42,7 @@ public class ScratchCapacity {
      * writes the COG's overviews uncompressed beside the warped copy (a quarter of it at least).
      */
     public void checkWarp(AerialJob job) {
-        long download = job.localSource() == null ? 0 : sizeOf(job.localSource());
+        long download = job.localSource() == null ? 0 : job.size(); // the whole object, downloaded
         long warp = warpedBytes(job.sourceInfo(), job.key().bandMode());
         long overviews = BandPlan.of(job.sourceInfo(), job.key().bandMode()).overviews() > 0 ? warp / 4 : 0;
         refuseAbove(download + warp + overviews, (download > 0 ? "the " + mb(download) + " MB download, " : "")
@@ -52,17 +54,9 @@ public class ScratchCapacity {
     static long warpedBytes(RasterInfo src, BandMode mode) {
         BandPlan plan = BandPlan.of(src, mode);
         int[] size = CogCommand.warpedSize(src, mode);
-        return (long) size[0] * size[1] * plan.bands().size() * sampleBytes(src.band(plan.bands().get(0)).dataType());
-    }
-
-    static int sampleBytes(String gdalType) {
-        return switch (gdalType) {
-            case "Byte", "Int8" -> 1;
-            case "UInt16", "Int16" -> 2;
-            case "Float64", "CInt32", "CFloat32", "UInt64", "Int64" -> 8;
-            case "CFloat64" -> 16;
-            default -> 4;
-        };
+        String type = src.band(plan.bands().get(0)).dataType();
+        long sampleBytes = Math.max(1, gdal.GetDataTypeSize(gdal.GetDataTypeByName(type)) / 8);
+        return (long) size[0] * size[1] * plan.bands().size() * sampleBytes;
     }
 
     static long mb(long bytes) {
@@ -85,14 +79,6 @@ public class ScratchCapacity {
             return Files.getFileStore(p == null ? Path.of("/") : p).getTotalSpace();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the size of the scratch disk " + dir, e);
-        }
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
         }
     }
 }

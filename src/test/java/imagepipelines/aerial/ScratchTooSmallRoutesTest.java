@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import imagepipelines.local.EmbeddedPostgres;
+import imagepipelines.local.faults.ScratchFs;
 import imagepipelines.testsupport.TestPipelines;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -40,9 +40,11 @@ class ScratchTooSmallRoutesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        scratch = Files.createDirectories(dir.resolve("scratch-12mb"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", scratch.toString()) == 0,
-                "mounting a tmpfs needs root");
+        try {
+            scratch = ScratchFs.mount(dir.resolve("scratch-12mb"), 12);
+        } catch (java.io.IOException e) {
+            assumeTrue(false, e.getMessage());
+        }
         pg = EmbeddedPostgres.start("aerial", "postgis");
         Map<String, String> o = TestPipelines.aerialSettings(dir, pg);
         o.put("pipelines.scratch-dir", scratch.toString());
@@ -54,14 +56,8 @@ class ScratchTooSmallRoutesTest {
     static void stop() throws Exception {
         TestPipelines.closeAll(p, pg);
         if (scratch != null) {
-            run("umount", "-l", scratch.toString());
+            ScratchFs.unmount(scratch);
         }
-    }
-
-    private static int run(String... cmd) throws Exception {
-        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        proc.getInputStream().readAllBytes();
-        return proc.waitFor(30, TimeUnit.SECONDS) ? proc.exitValue() : -1;
     }
 
     /** The Landsat sample enlarged by {@code percent}, with {@code options} (e.g. DEFLATE). */
@@ -75,7 +71,8 @@ class ScratchTooSmallRoutesTest {
             cmd.addAll(List.of("-co", o));
         }
         cmd.addAll(List.of(sample.toString(), out.toString()));
-        assertEquals(0, run(cmd.toArray(String[]::new)), String.join(" ", cmd));
+        GdalCommandRunner.Result r = new GdalCommandRunner().run(cmd);
+        assertEquals(0, r.exitCode(), r.stderr());
         return Files.readAllBytes(out);
     }
 

@@ -7,8 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A small tmpfs as a worker's scratch folder, filled up on purpose (scenario 7). Mounting needs root. */
-final class ScratchFs {
+/**
+ * A small tmpfs as a worker's scratch folder, filled up on purpose (scenario 7), or too small for a job
+ * (ScratchTooSmallRoutesTest). Mounting needs root.
+ */
+public final class ScratchFs {
 
     private ScratchFs() {
     }
@@ -24,13 +27,13 @@ final class ScratchFs {
         }
     }
 
-    static Path mount(Path dir, int megabytes) throws IOException, InterruptedException {
+    public static Path mount(Path dir, int megabytes) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         run(List.of("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", dir.toString()));
         return dir;
     }
 
-    static void unmount(Path dir) throws IOException, InterruptedException {
+    public static void unmount(Path dir) throws IOException, InterruptedException {
         run(List.of("umount", "-l", dir.toString()));
     }
 
