@@ -247,18 +247,13 @@ public final class AerialBenchmark {
         app.stages.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-82s %6.2f%n", k, v));
         System.out.printf(Locale.ROOT, "%nmedian of %d runs each%n%-78s %8s %12s  %s%n", ROUNDS, "variant", "wall s",
                 "peak RSS MB", "COG validation");
-        List<List<Double>> all = List.of(appRuns.stream().map(r -> r.row.seconds()).toList(), seconds(oursRuns),
-                seconds(plainRuns), seconds(chainRuns), seconds(freshRuns));
-        List<List<Double>> steals = List.of(appRuns.stream().map(r -> r.row.steal()).toList(),
-                oursRuns.stream().map(Row::steal).toList(), plainRuns.stream().map(Row::steal).toList(),
-                chainRuns.stream().map(Row::steal).toList(), freshRuns.stream().map(Row::steal).toList());
+        List<List<Row>> runs = List.of(appRuns.stream().map(AppRun::row).toList(), oursRuns, plainRuns, chainRuns,
+                freshRuns);
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             System.out.printf(Locale.ROOT, "%-78s %8.2f %12.0f  %s%n    runs: %s, steal in each: %s%s%n", r.label(),
-                    r.seconds(), r.peakKb() / 1024.0, r.validation(), all.get(i).stream()
-                            .map(v -> String.format(Locale.ROOT, "%.2f", v)).toList(), steals.get(i).stream()
-                            .map(v -> String.format(Locale.ROOT, "%.2f", v)).toList(),
-                    r.more().isEmpty() ? "" : "\n    " + r.more());
+                    r.seconds(), r.peakKb() / 1024.0, r.validation(), twoDecimals(runs.get(i), Row::seconds),
+                    twoDecimals(runs.get(i), Row::steal), r.more().isEmpty() ? "" : "\n    " + r.more());
         }
         double vsPlain = app.row.seconds() / plain.seconds();
         double vsChain = chain.seconds() / app.row.seconds();
@@ -526,8 +521,8 @@ public final class AerialBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    private static List<Double> seconds(List<Row> rows) {
-        return rows.stream().map(Row::seconds).toList();
+    private static List<String> twoDecimals(List<Row> rows, java.util.function.ToDoubleFunction<Row> figure) {
+        return rows.stream().map(r -> String.format(Locale.ROOT, "%.2f", figure.applyAsDouble(r))).toList();
     }
 
     /** A thread's name without its numbers: threads of one pool count together. */
